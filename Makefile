@@ -1,0 +1,53 @@
+# motcua: `make run` starts a demo site; `make test` runs every test; `make bench` prints figures.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+THREADS ?= 16
+export MOTCUA_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test bench lint system-deps install migrate demo clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Debian packages: Chromium for the browser tests, espeak-ng for spoken calls (optional at run time).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+migrate: install
+	$(BIN)/flask --app motcua db upgrade
+
+demo: migrate
+	$(BIN)/flask --app motcua seed-demo
+
+run: install
+	-@$(MAKE) --no-print-directory system-deps || echo "espeak-ng unavailable: the board will use the browser's voice"
+	@$(MAKE) --no-print-directory demo
+	@echo "motcua: http://$(HOST):$(PORT)/  (kiosk /kiosk, counter /counter, display /display)"
+	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) wsgi:app
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench.run
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache bench/out

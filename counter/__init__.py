@@ -1,0 +1,1 @@
+"""Staff screens: login, the counter, and the site's administration."""

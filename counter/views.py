@@ -1,0 +1,176 @@
+"""The counter: call the next citizen, recall, hold, transfer, no-show, finish, reprint."""
+
+import uuid
+
+from flask import Blueprint, current_app, request, session
+from flask_login import current_user
+
+from domain import DomainError
+from domain.printing import latest_job_for_ticket, reprint
+from domain.site import current_site, get_owned, site_counters, site_queues
+from domain.tickets import (
+    call_next,
+    current_ticket,
+    finish,
+    hold,
+    mark_no_show,
+    recall,
+    resume,
+    transfer,
+)
+from domain.waiting import held_at_counter, minutes_since, waiting_for_counter
+from models import COUNTER_ROLES, Counter, Queue, Ticket
+from motcua.extensions import db
+from motcua.i18n import gettext
+from motcua.transactions import after_commit
+from motcua.web import passive, render
+from motcua.worker import wake_print_worker
+
+from .access import enforce_session, roles_required
+
+bp = Blueprint("counter", __name__, url_prefix="/counter")
+bp.before_request(enforce_session)
+staff_only = roles_required(*COUNTER_ROLES)
+TICKET_ACTIONS = {
+    "recall": recall,
+    "no-show": mark_no_show,
+    "hold": hold,
+    "resume": resume,
+    "finish": finish,
+}
+
+
+def _my_counter(site) -> Counter | None:
+    counter_id = session.get("counter_id")
+    if not counter_id:
+        return None
+    counter = db.session.get(Counter, uuid.UUID(counter_id))
+    if counter is None or counter.site_id != site.id or counter.officer_id != current_user.id:
+        session.pop("counter_id", None)
+        return None
+    return counter
+
+
+def _require_counter(site) -> Counter:
+    counter = _my_counter(site)
+    if counter is None:
+        raise DomainError("Bạn chưa chọn quầy hoặc quầy đã được người khác nhận. Hãy chọn lại quầy.")
+    return counter
+
+
+def _workspace(site, counter, message=None, level="info", called=None):
+    context = {
+        "site": site,
+        "counter": counter,
+        "serving": current_ticket(counter),
+        "held": held_at_counter(counter),
+        "queues": site_queues(site),
+        "counters": [c for c in site_counters(site) if c.id != counter.id],
+        "message": message,
+        "level": level,
+        "called": called,
+    }
+    response = render("counter/index.html", "counter/partials/_workspace.html", **context)
+    response.headers["HX-Trigger"] = "queue-changed"
+    return response
+
+
+@bp.get("", strict_slashes=False)
+@staff_only
+def index():
+    site = current_site()
+    counter = _my_counter(site)
+    if counter is None:
+        return render("counter/choose.html", "counter/choose.html", site=site,
+                      counters=site_counters(site))
+    return _workspace(site, counter)
+
+
+@bp.post("/select")
+@staff_only
+def select_counter():
+    """Sit at a counter: it opens, and its queues' estimates count it."""
+    site = current_site()
+    counter = get_owned(Counter, site, request.form.get("counter_id", ""))
+    previous = _my_counter(site)
+    if previous is not None and previous.id != counter.id:
+        previous.is_open, previous.officer_id = False, None
+    counter.is_open, counter.officer_id = True, current_user.id
+    session["counter_id"] = str(counter.id)
+    return _workspace(site, counter)
+
+
+@bp.post("/release")
+@staff_only
+def release_counter():
+    site = current_site()
+    counter = _my_counter(site)
+    if counter is not None:
+        if current_ticket(counter) is not None:
+            raise DomainError("Hãy kết thúc hoặc chuyển số đang phục vụ trước khi rời quầy.")
+        counter.is_open, counter.officer_id = False, None
+    session.pop("counter_id", None)
+    return render("counter/choose.html", "counter/choose.html", site=site,
+                  counters=site_counters(site))
+
+
+@bp.get("/waiting")
+@staff_only
+@passive
+def waiting():
+    """The waiting list, polled every few seconds (does not keep the session alive)."""
+    site = current_site()
+    counter = _require_counter(site)
+    return render("counter/partials/_waiting.html", "counter/partials/_waiting.html",
+                  counter=counter,
+                  rows=[(t, minutes_since(t.issued_at)) for t in waiting_for_counter(counter)])
+
+
+@bp.post("/call-next")
+@staff_only
+def call_next_ticket():
+    site = current_site()
+    counter = _require_counter(site)
+    ticket = call_next(counter, current_user)
+    if ticket is None:
+        return _workspace(site, counter, gettext("Không có công dân nào đang chờ."))
+    return _workspace(site, counter, called=ticket)
+
+
+@bp.post("/tickets/<ticket_id>/<action>")
+@staff_only
+def ticket_action(ticket_id, action):
+    site = current_site()
+    counter = _require_counter(site)
+    ticket = get_owned(Ticket, site, ticket_id)
+    if action == "transfer":
+        to_queue, to_counter = _transfer_target(site)
+        transfer(ticket, counter, current_user, to_queue=to_queue, to_counter=to_counter)
+        return _workspace(site, counter, gettext("Đã chuyển số {code}.", code=ticket.code))
+    if action == "reprint":
+        return _reprint(site, counter, ticket)
+    operation = TICKET_ACTIONS.get(action)
+    if operation is None:
+        raise DomainError("Thao tác không hợp lệ.")
+    operation(ticket, counter, current_user)
+    return _workspace(site, counter)
+
+
+def _transfer_target(site):
+    target = request.form.get("target", "")
+    kind, _, target_id = target.partition(":")
+    if kind == "q" and target_id:
+        return get_owned(Queue, site, target_id), None
+    if kind == "c" and target_id:
+        return None, get_owned(Counter, site, target_id)
+    raise DomainError("Hãy chọn hàng đợi hoặc quầy để chuyển đến.")
+
+
+def _reprint(site, counter, ticket):
+    job = latest_job_for_ticket(ticket)
+    if job is None:
+        raise DomainError("Số {code} chưa từng được in.", code=ticket.code)
+    reprint(site, job, counter.printer_url, f"Quầy {counter.number}")
+    app = current_app._get_current_object()
+    after_commit(lambda: wake_print_worker(app))
+    return _workspace(site, counter, gettext("Đã gửi lệnh in lại số {code}.", code=ticket.code))

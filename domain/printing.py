@@ -1,0 +1,148 @@
+"""Print jobs: a row written with the ticket, sent after commit, retried, reprintable.
+
+The request that issues a ticket never talks to a printer. A worker (one thread
+per server process) claims the oldest due job of each printer, sends it outside
+any transaction and records the outcome, so a dead printer costs a citizen nothing
+but the paper: the number is committed and shown on screen.
+"""
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from hardware.escpos_job import encode_raster_job
+from hardware.printers import PrinterError, parse_printer_url, send_to_printer
+from hardware.ticket import render_ticket
+from models import PrintJob, Ticket
+from motcua.extensions import db
+from motcua.transactions import write_transaction
+
+from . import DomainError
+from .clock import fmt_datetime, utcnow
+
+log = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=2)
+
+
+def ticket_payload(site, ticket: Ticket, ahead: int, wait_minutes: int) -> dict:
+    """What the paper ticket says, frozen when it is issued (a reprint says the same)."""
+    return {
+        "parent_agency": site.parent_agency,
+        "site_name": site.name,
+        "queue_name": ticket.queue.name,
+        "code": ticket.code,
+        "priority": ticket.priority.name if ticket.priority else None,
+        "ahead": ahead,
+        "wait_minutes": wait_minutes,
+        "issued_at": fmt_datetime(ticket.issued_at),
+    }
+
+
+def queue_print_job(site, printer_url: str, device: str, ticket: Ticket, payload: dict):
+    """Add a pending job for a ticket; returns None when the device has no printer."""
+    if not (printer_url or "").strip():
+        return None
+    job = PrintJob(
+        site_id=site.id,
+        printer_url=printer_url.strip(),
+        device=device,
+        document="ticket",
+        ticket_id=ticket.id,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def reprint(site, job: PrintJob, printer_url: str, device: str) -> PrintJob:
+    """Queue the same ticket again (marked as a reprint) on the given printer."""
+    if job.document != "ticket":
+        raise DomainError("Không thể in lại loại phiếu này.")
+    payload = dict(job.payload, reprint=fmt_datetime(utcnow()))
+    ticket = db.session.get(Ticket, job.ticket_id)
+    new_job = queue_print_job(site, printer_url, device, ticket, payload)
+    if new_job is None:
+        raise DomainError("Quầy này chưa được cấu hình máy in.")
+    return new_job
+
+
+def latest_job_for_ticket(ticket: Ticket) -> PrintJob | None:
+    return db.session.scalars(
+        select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id.desc())
+    ).first()
+
+
+def render_job(job: PrintJob):
+    """Return (image, ESC/POS bytes) for a job at its printer's dot width."""
+    address = parse_printer_url(job.printer_url)
+    image = render_ticket(job.payload, address.width)
+    return address, image, encode_raster_job(image)
+
+
+def _claim_heads() -> list:
+    """Claim the oldest pending job of every printer whose head is due; keep order per printer."""
+    now = utcnow()
+    with write_transaction():
+        db.session.execute(  # a worker that died mid-send: try its job again
+            update(PrintJob)
+            .where(PrintJob.status == "sending", PrintJob.claimed_at < now - STALE_CLAIM)
+            .values(status="pending")
+        )
+        heads = {}
+        for job in db.session.scalars(
+            select(PrintJob).where(PrintJob.status == "pending").order_by(PrintJob.id)
+        ):
+            heads.setdefault(job.printer_url, job)
+        claimed = []
+        for job in heads.values():
+            if job.next_attempt_at and job.next_attempt_at > now:
+                continue
+            job.status, job.claimed_at = "sending", now
+            job.attempts += 1
+            claimed.append(job.id)
+    return claimed
+
+
+def process_due_jobs() -> int:
+    """Send every printer's next due job once; return how many were sent."""
+    config = current_app.config
+    preview_dir = Path(current_app.instance_path) / "print_preview"
+    sent = 0
+    for job_id in _claim_heads():
+        job = db.session.get(PrintJob, job_id)
+        error = ""
+        try:
+            address, image, data = render_job(job)
+            send_to_printer(address, data, config["PRINT_TIMEOUT_SECONDS"], preview_dir,
+                            str(job.id), image)
+        except PrinterError as exc:
+            error, data = str(exc), b""
+        except Exception as exc:  # a bad payload must not stop the worker for everyone
+            log.exception("print job %s failed", job_id)
+            error, data = f"Lỗi không xác định khi in: {exc}", b""
+        db.session.rollback()
+        with write_transaction():
+            job = db.session.get(PrintJob, job_id)
+            _record_outcome(job, error, len(data), config)
+        sent += not error
+    return sent
+
+
+def _record_outcome(job: PrintJob, error: str, byte_count: int, config) -> None:
+    now = utcnow()
+    if not error:
+        job.status, job.sent_at, job.byte_count, job.last_error = "sent", now, byte_count, ""
+        return
+    job.last_error = error
+    if job.attempts >= config["PRINT_MAX_ATTEMPTS"]:
+        job.status = "failed"
+        return
+    job.status = "pending"
+    job.next_attempt_at = now + timedelta(seconds=config["PRINT_RETRY_SECONDS"] * job.attempts)

@@ -1,0 +1,226 @@
+"""The queue ticket lifecycle: issue, call, recall, hold, resume, transfer, no-show, finish."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from models import Counter, Queue, Ticket
+from motcua.extensions import db
+
+from . import DomainError
+from .clock import business_date, utcnow
+from .events import check_clock, record_event
+from .numbering import allocate_number
+from .waiting import queue_outlook
+
+
+@dataclass
+class IssuedTicket:
+    ticket: Ticket
+    ahead: int
+    wait_minutes: int
+    created: bool  # False when a repeated tap returned the ticket already issued
+
+
+def ticket_code(letter: str, number: int) -> str:
+    return f"{letter}{number:03d}"
+
+
+def issue_ticket(site, queue: Queue, priority=None, kiosk=None, request_key=None) -> IssuedTicket:
+    """Give the next number of `queue` today; the same request_key returns the same ticket."""
+    if request_key:
+        existing = db.session.scalars(
+            select(Ticket).where(Ticket.site_id == site.id, Ticket.request_key == request_key)
+        ).first()
+        if existing is not None:
+            ahead, minutes = queue_outlook(existing.queue, existing.is_priority, before=existing)
+            return IssuedTicket(existing, ahead, minutes, created=False)
+    if not queue.is_open:
+        raise DomainError("Hàng đợi “{name}” đang tạm dừng phát số.", name=queue.name)
+    check_clock(site.id)
+    now = utcnow()
+    day = business_date(now)
+    ahead, minutes = queue_outlook(queue, priority is not None)
+    number = allocate_number(site.id, day, queue.letter)
+    ticket = Ticket(
+        site_id=site.id,
+        queue=queue,
+        queue_letter=queue.letter,
+        business_date=day,
+        number=number,
+        code=ticket_code(queue.letter, number),
+        priority=priority,
+        kiosk=kiosk,
+        request_key=request_key,
+        issued_at=now,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    record_event(
+        site.id,
+        "ticket.issued",
+        ticket.id,
+        {
+            "code": ticket.code,
+            "queue": queue.letter,
+            "business_date": day.isoformat(),
+            "number": number,
+            "priority": priority.code if priority else None,
+            "kiosk": kiosk.code if kiosk else None,
+        },
+    )
+    return IssuedTicket(ticket, ahead, minutes, created=True)
+
+
+def _event(ticket: Ticket, kind: str, officer, **extra) -> None:
+    payload = {"code": ticket.code, "status": ticket.status, **extra}
+    if ticket.counter is not None:
+        payload["counter"] = ticket.counter.number
+    record_event(ticket.site_id, kind, ticket.id, payload, actor_id=officer.id if officer else None)
+
+
+def current_ticket(counter: Counter) -> Ticket | None:
+    """The ticket being served at `counter`, if any."""
+    return db.session.scalars(
+        select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status == "called")
+    ).first()
+
+
+def _next_waiting(counter: Counter, cap: int) -> Ticket | None:
+    day = business_date()
+    queue_ids = [q.id for q in counter.queues]
+    mine = (Ticket.target_counter_id == counter.id) | (
+        Ticket.queue_id.in_(queue_ids) & Ticket.target_counter_id.is_(None)
+    )
+    waiting = (
+        select(Ticket)
+        .where(Ticket.site_id == counter.site_id, Ticket.business_date == day)
+        .where(Ticket.status == "waiting", mine)
+        .order_by(Ticket.issued_at, Ticket.number)
+        .limit(1)
+    )
+    first_priority = db.session.scalars(
+        waiting.where(Ticket.priority_category_id.is_not(None))
+    ).first()
+    first_normal = db.session.scalars(waiting.where(Ticket.priority_category_id.is_(None))).first()
+    if first_priority is None or first_normal is None:
+        return first_priority or first_normal
+    recent = db.session.scalars(
+        select(Ticket.priority_category_id)
+        .where(Ticket.site_id == counter.site_id, Ticket.business_date == day)
+        .where(Ticket.queue_id.in_(queue_ids), Ticket.called_at.is_not(None))
+        .order_by(Ticket.called_at.desc())
+        .limit(cap)
+    ).all()
+    starving = len(recent) >= cap and all(pid is not None for pid in recent)
+    return first_normal if starving else first_priority
+
+
+def call_next(counter: Counter, officer) -> Ticket | None:
+    """Finish the ticket at the counter, then call the next one (priority first, capped)."""
+    from flask import current_app
+
+    serving = current_ticket(counter)
+    if serving is not None:
+        finish(serving, counter, officer)
+    ticket = _next_waiting(counter, current_app.config["PRIORITY_MAX_CONSECUTIVE"])
+    if ticket is None:
+        return None
+    now = utcnow()
+    ticket.status = "called"
+    ticket.counter = counter
+    ticket.target_counter_id = None
+    ticket.called_at = ticket.service_started_at = now
+    ticket.call_count += 1
+    _event(ticket, "ticket.called", officer, queue=ticket.queue_letter)
+    return ticket
+
+
+def _require(ticket: Ticket, counter: Counter, *statuses: str) -> None:
+    if ticket.counter_id != counter.id and ticket.status != "waiting":
+        raise DomainError("Số {code} không thuộc quầy của bạn.", code=ticket.code)
+    if ticket.status not in statuses:
+        labels = {
+            "waiting": "đang chờ",
+            "called": "đang được phục vụ",
+            "held": "đang tạm giữ",
+            "done": "đã kết thúc",
+            "no_show": "đã đánh dấu vắng mặt",
+        }
+        raise DomainError(
+            "Số {code} {state}, không thể thực hiện thao tác này.",
+            code=ticket.code,
+            state=labels.get(ticket.status, ticket.status),
+        )
+
+
+def recall(ticket: Ticket, counter: Counter, officer) -> None:
+    """Announce the ticket again on the display."""
+    _require(ticket, counter, "called")
+    ticket.call_count += 1
+    _event(ticket, "ticket.recalled", officer, queue=ticket.queue_letter)
+
+
+def mark_no_show(ticket: Ticket, counter: Counter, officer) -> None:
+    _require(ticket, counter, "called")
+    ticket.status = "no_show"
+    ticket.finished_at = utcnow()
+    _event(ticket, "ticket.no_show", officer)
+
+
+def hold(ticket: Ticket, counter: Counter, officer) -> None:
+    """Set the citizen aside (e.g. gone to make a copy); the counter may call others."""
+    _require(ticket, counter, "called")
+    ticket.status = "held"
+    _event(ticket, "ticket.held", officer)
+
+
+def resume(ticket: Ticket, counter: Counter, officer) -> None:
+    _require(ticket, counter, "held")
+    serving = current_ticket(counter)
+    if serving is not None:
+        raise DomainError(
+            "Quầy đang phục vụ số {code}. Hãy kết thúc hoặc tạm giữ số đó trước.", code=serving.code
+        )
+    ticket.status = "called"
+    _event(ticket, "ticket.resumed", officer)
+
+
+def transfer(ticket: Ticket, counter: Counter, officer, to_queue=None, to_counter=None) -> None:
+    """Send the ticket to another queue or counter; it keeps its original issue time."""
+    _require(ticket, counter, "called", "held")
+    if to_queue is None and to_counter is None:
+        raise DomainError("Hãy chọn hàng đợi hoặc quầy để chuyển đến.")
+    if to_counter is not None and to_counter.id == counter.id:
+        raise DomainError("Không thể chuyển số về chính quầy đang phục vụ.")
+    if to_queue is not None and not to_queue.is_open:
+        raise DomainError("Hàng đợi “{name}” đang tạm dừng.", name=to_queue.name)
+    ticket.status = "waiting"
+    if to_queue is not None:
+        ticket.queue = to_queue
+    ticket.target_counter_id = to_counter.id if to_counter is not None else None
+    _event(
+        ticket,
+        "ticket.transferred",
+        officer,
+        from_counter=counter.number,
+        to_queue=to_queue.letter if to_queue else None,
+        to_counter=to_counter.number if to_counter else None,
+    )
+    ticket.counter = None
+
+
+def finish(ticket: Ticket, counter: Counter, officer) -> None:
+    _require(ticket, counter, "called", "held")
+    ticket.status = "done"
+    ticket.finished_at = utcnow()
+    _event(ticket, "ticket.finished", officer)
+
+
+def count_waiting(site, day=None) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(Ticket.site_id == site.id, Ticket.business_date == (day or business_date()))
+        .where(Ticket.status == "waiting")
+    )

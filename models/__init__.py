@@ -1,0 +1,26 @@
+"""Models, one entity family per module, re-exported here."""
+
+from .event import ClockState, Event
+from .printing import PrintJob
+from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
+from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffUser
+from .ticket import TICKET_STATUSES, Ticket, TicketSequence
+
+__all__ = [
+    "POINT_KINDS",
+    "COUNTER_ROLES",
+    "ROLES",
+    "TICKET_STATUSES",
+    "ClockState",
+    "Counter",
+    "Event",
+    "Kiosk",
+    "LoginAttempt",
+    "PrintJob",
+    "PriorityCategory",
+    "Queue",
+    "ReceptionPoint",
+    "StaffUser",
+    "Ticket",
+    "TicketSequence",
+]

@@ -1,0 +1,32 @@
+"""Print jobs: written with the ticket, sent after commit by the print worker."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from motcua.extensions import db
+
+from .base import SiteOwned
+
+# pending → sending → sent | pending (retry) | failed
+JOB_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+
+
+class PrintJob(SiteOwned, db.Model):
+    __tablename__ = "print_job"
+    __table_args__ = (Index("ix_print_job_due", "status", "next_attempt_at"),)
+
+    printer_url: Mapped[str] = mapped_column(String(300))
+    device: Mapped[str] = mapped_column(String(40))  # "kiosk K1", "counter 2": for staff
+    document: Mapped[str] = mapped_column(String(20))  # "ticket"
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    payload: Mapped[dict] = mapped_column(JSON)  # what to print, frozen at issue time
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    byte_count: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,61 @@
+"""Staff accounts and login attempts."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from domain.clock import utcnow
+from motcua.extensions import db
+
+from .base import SiteOwned
+
+ROLES = {
+    "admin": "Quản trị hệ thống",
+    "supervisor": "Lãnh đạo, giám sát",
+    "officer": "Cán bộ tiếp nhận",
+    "postal_officer": "Nhân viên bưu điện",
+}
+COUNTER_ROLES = frozenset({"officer", "postal_officer", "supervisor"})
+
+
+class StaffUser(UserMixin, SiteOwned, db.Model):
+    __tablename__ = "staff_user"
+
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)  # bump to log out everywhere
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class LoginAttempt(db.Model):
+    """Local only (not synced): feeds the login rate limit."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

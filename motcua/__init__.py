@@ -1,0 +1,125 @@
+"""motcua: the reception point's server (kiosk, counter, display), built by create_app."""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, request, session, url_for
+
+from .config import Defaults
+from .extensions import csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, FLASK_* variables, then `config`."""
+    config = config or {}
+    instance = config.get("INSTANCE_PATH") or os.environ.get("MOTCUA_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance or ROOT / "instance").resolve()),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _ensure_secret_key(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
+        f"sqlite:///{Path(app.instance_path) / 'motcua.sqlite3'}"
+    )
+    from .web import NfcRequest
+
+    app.request_class = NfcRequest
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from . import cli, errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    _wrap_views_in_transactions(app)
+    if app.config["START_WORKERS"]:
+        _start_workers(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from .transactions import configure_sqlite, set_write_intent
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    htmx.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    @app.before_request
+    def _transaction_kind():
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from counter import admin, auth
+    from counter import views as counter_views
+    from kiosk import display
+    from kiosk import views as kiosk_views
+
+    for blueprint in (kiosk_views.bp, display.bp, auth.bp, counter_views.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
+    @app.get("/lang/<code>")
+    def set_language(code: str):
+        if code in ("vi", "en"):
+            session["lang"] = code
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/") and not target.startswith("//")
+                        else url_for("index"))
+
+
+def _wrap_views_in_transactions(app: Flask) -> None:
+    """One commit per request, in one place (see motcua.db.transactional)."""
+    from .transactions import transactional
+
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = transactional(view)
+
+
+def _start_workers(app: Flask) -> None:
+    from sqlalchemy import text
+
+    from .worker import PrintWorker
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            result = db.session.execute(text("PRAGMA quick_check")).scalar()
+            db.session.rollback()
+            if result != "ok":
+                app.logger.error("SQLite quick_check failed: %s", result)
+    worker = PrintWorker(app)
+    app.extensions["print_worker"] = worker
+    worker.start()

@@ -1,0 +1,67 @@
+"""Command-line tasks, grouped by area and registered through the factory."""
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .extensions import db
+from .transactions import write_transaction
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(clock_group)
+    app.cli.add_command(staff_group)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo reception point (no-op when one exists)."""
+    from .demo import seed_demo
+
+    with write_transaction():
+        created = seed_demo()
+    click.echo("Đã tạo dữ liệu mẫu." if created else "Dữ liệu đã có sẵn, không thay đổi.")
+
+
+@click.group("clock")
+def clock_group():
+    """The site clock guard."""
+
+
+@clock_group.command("confirm")
+def clock_confirm():
+    """Accept the current system time after checking it (unblocks ticket issuing)."""
+    from domain.events import confirm_clock
+    from domain.site import current_site
+
+    with write_transaction():
+        confirm_clock(current_site().id)
+    click.echo("Đã xác nhận giờ hệ thống.")
+
+
+@click.group("staff")
+def staff_group():
+    """Staff accounts."""
+
+
+@staff_group.command("add")
+@click.argument("username")
+@click.argument("full_name")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "officer", "postal_officer"]),
+              default="officer")
+@click.password_option()
+def staff_add(username, full_name, role, password):
+    """Create a staff account, or reset its password and role."""
+    from domain.site import current_site
+    from models import StaffUser
+
+    with write_transaction():
+        user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+        if user is None:
+            user = StaffUser(site_id=current_site().id, username=username)
+            db.session.add(user)
+        user.full_name, user.role = full_name, role
+        user.set_password(password)
+        user.session_version = (user.session_version or 0) + 1
+    click.echo(f"Đã lưu tài khoản {username}.")

@@ -1,0 +1,38 @@
+"""Default settings; a site overrides them in instance/config.py or FLASK_* variables."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    SECRET_KEY = None  # generated into the instance folder on first start
+    ROLE = "site"  # "site" (SQLite, one reception point) or "central" (PostgreSQL)
+    SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
+    SITE_AGENCY_CODE = None  # which reception point this server is; default: the only one
+    TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+    # Sessions and security
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute: one working day
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=15)  # counted from real actions, not polling
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_WINDOW = timedelta(minutes=10)
+    WTF_CSRF_TIME_LIMIT = None  # kiosk pages stay open all day
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Queue
+    KIOSK_IDLE_SECONDS = 20
+    PRIORITY_MAX_CONSECUTIVE = 3  # after this many priority calls a waiting normal ticket goes next
+    DEFAULT_SERVICE_MINUTES = 6  # estimate used until today has real service times
+    CLOCK_SKEW_TOLERANCE = timedelta(minutes=5)
+    DISPLAY_POLL_SECONDS = 1
+    COUNTER_POLL_SECONDS = 3
+
+    # Printing
+    PRINT_TIMEOUT_SECONDS = 3
+    PRINT_MAX_ATTEMPTS = 5
+    PRINT_RETRY_SECONDS = 5
+    START_WORKERS = False  # wsgi.py turns the print worker on for the real server
+
+    # Announcements
+    ESPEAK_BINARY = "espeak-ng"

@@ -1,0 +1,69 @@
+"""Demo data: one commune centre, four queues, three counters, one account per role.
+
+The passwords are for demonstration only (listed in the README); a real site sets
+its own with `flask staff add`.
+"""
+
+from sqlalchemy import select
+
+from models import Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint, StaffUser
+
+from .extensions import db
+
+DEMO_AGENCY_CODE = "000.00.12.H56"
+DEMO_PASSWORD = "motcua-demo"
+QUEUES = [
+    ("A", "Hộ tịch", "Civil status", ["Hộ tịch"]),
+    ("B", "Chứng thực", "Authentication", ["Chứng thực"]),
+    ("C", "Đất đai – Xây dựng", "Land – Construction", ["Đất đai", "Xây dựng, nhà ở"]),
+    ("D", "Cư trú và lĩnh vực khác", "Residence and other fields",
+     ["Cư trú", "Bảo trợ xã hội", "Người có công", "Hộ kinh doanh", "Nông nghiệp – môi trường"]),
+]
+COUNTERS = [(1, "AB"), (2, "BA"), (3, "CD")]
+# domain.md §10: groups commonly named in local one-stop rules.
+PRIORITIES = [
+    ("elderly", "Người cao tuổi", "Older person"),
+    ("disability", "Người khuyết tật", "Person with disability"),
+    ("pregnant", "Phụ nữ có thai", "Pregnant woman"),
+    ("merit", "Người có công với cách mạng", "Person with meritorious service"),
+    ("small_child", "Người đi cùng trẻ nhỏ", "Parent with a small child"),
+]
+STAFF = [
+    ("admin", "Quản trị hệ thống", "admin"),
+    ("giamsat", "Trần Thị Giám Sát", "supervisor"),
+    ("canbo1", "Nguyễn Văn Tiếp Nhận", "officer"),
+    ("buudien", "Lê Thị Bưu Điện", "postal_officer"),
+]
+
+
+def seed_demo() -> bool:
+    """Create the demo reception point unless one exists; return True if created."""
+    if db.session.scalars(select(ReceptionPoint)).first() is not None:
+        return False
+    site = ReceptionPoint(
+        agency_code=DEMO_AGENCY_CODE,
+        name="Trung tâm Phục vụ hành chính công xã Tân Cương",
+        parent_agency="Ủy ban nhân dân xã Tân Cương",
+        kind="commune_centre",
+        address="Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên",
+    )
+    db.session.add(site)
+    db.session.flush()
+    queues = {}
+    for order, (letter, name, name_en, fields) in enumerate(QUEUES):
+        queues[letter] = Queue(site_id=site.id, letter=letter, name=name, name_en=name_en,
+                               fields=fields, sort_order=order)
+        db.session.add(queues[letter])
+    for number, letters in COUNTERS:
+        db.session.add(Counter(site_id=site.id, number=number, name=f"Quầy {number}",
+                               printer_url="preview://", queues=[queues[x] for x in letters]))
+    db.session.add(Kiosk(site_id=site.id, code="K1", name="Kiosk sảnh chính",
+                         printer_url="preview://"))
+    for order, (code, name, name_en) in enumerate(PRIORITIES):
+        db.session.add(PriorityCategory(site_id=site.id, code=code, name=name, name_en=name_en,
+                                        sort_order=order))
+    for username, full_name, role in STAFF:
+        user = StaffUser(site_id=site.id, username=username, full_name=full_name, role=role)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    return True

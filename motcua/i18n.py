@@ -1,0 +1,19 @@
+"""Vietnamese first, English available: Vietnamese source strings, an English catalogue."""
+
+from flask import request, session
+
+from .messages_en import EN
+
+LANGUAGES = ("vi", "en")
+
+
+def current_language() -> str:
+    lang = session.get("lang") if request else None
+    return lang if lang in LANGUAGES else "vi"
+
+
+def gettext(text: str, **params) -> str:
+    """Translate a Vietnamese source string for the current visitor, then fill params."""
+    if current_language() == "en":
+        text = EN.get(text, text)
+    return text.format(**params) if params else text

@@ -1,0 +1,4 @@
+"""English for the Vietnamese source strings shown to people (kiosk, counter, display, errors)."""
+
+EN = {
+}

@@ -1,0 +1,24 @@
+"""Template globals: translation, Vietnamese date formats, the site."""
+
+from flask import Flask, request
+
+from domain.clock import fmt_date, fmt_datetime, fmt_time
+
+from .i18n import current_language, gettext
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(_=gettext, current_language=current_language)
+    app.jinja_env.filters.update(date=fmt_date, time=fmt_time, datetime=fmt_datetime)
+
+    @app.context_processor
+    def _request_values():
+        return {"current_path": request.full_path.rstrip("?")}
+
+    @app.after_request
+    def _no_store_for_staff(response):
+        if request.path.startswith(("/counter", "/admin", "/login")):
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
