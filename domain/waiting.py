@@ -1,6 +1,5 @@
 """How long a citizen will wait: people ahead, and today's real service times."""
 
-import math
 from datetime import datetime
 
 from flask import current_app
@@ -47,7 +46,7 @@ def queue_outlook(queue: Queue, priority: bool, before: Ticket | None = None) ->
         query = query.where(Ticket.issued_at < before.issued_at)
     ahead = db.session.scalar(query)
     per_person = average_service_seconds(queue)
-    minutes = math.ceil(ahead * per_person / 60 / max(1, open_counters(queue)))
+    minutes = round(ahead * per_person / 60 / max(1, open_counters(queue)))
     return ahead, minutes
 
 

@@ -16,4 +16,5 @@ def gettext(text: str, **params) -> str:
     """Translate a Vietnamese source string for the current visitor, then fill params."""
     if current_language() == "en":
         text = EN.get(text, text)
+        params = {k: EN.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
     return text.format(**params) if params else text

@@ -1,0 +1,88 @@
+"""Fixtures: a migrated, seeded site per test; staff logins; a guard against real devices."""
+
+import re
+import socket
+
+import pytest
+from flask_migrate import upgrade
+
+from motcua import create_app
+from motcua.demo import seed_demo
+from motcua.extensions import db
+from motcua.transactions import write_transaction
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def only_loopback(monkeypatch):
+    """Fail any test that would reach a device or host beyond 127.0.0.1."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                raise AssertionError(f"test tried to reach {address}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0})
+    with app.app_context():
+        upgrade()
+        with write_transaction():
+            seed_demo()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path="/kiosk") -> str:
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+class Staff:
+    """A logged-in staff browser: remembers its CSRF token, posts like htmx does."""
+
+    def __init__(self, client, username, password="motcua-demo"):
+        self.client = client
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data={"username": username, "password": password,
+                                               "csrf_token": token})
+        self.login_status = response.status_code
+        self.token = csrf_token(client, "/login") if response.status_code == 303 else token
+
+    def post(self, path, data=None, htmx=True):
+        headers = {"X-CSRFToken": self.token}
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.client.post(path, data=data or {}, headers=headers)
+
+    def get(self, path, htmx=False):
+        return self.client.get(path, headers={"HX-Request": "true"} if htmx else {})
+
+
+@pytest.fixture
+def staff(app):
+    """staff("canbo1") → a Staff logged in with its own cookie jar."""
+
+    def login(username, password="motcua-demo"):
+        return Staff(app.test_client(), username, password)
+
+    return login
