@@ -4,11 +4,11 @@
     tcp://host:9100?width=576  raw TCP ("JetDirect"), python-escpos Network
 """
 
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Network
 
 DOT_WIDTHS = (384, 512, 576)
@@ -73,19 +73,20 @@ def send_to_printer(address: PrinterAddress, data: bytes, timeout: float, previe
 
 
 def _send_tcp(address: PrinterAddress, data: bytes, timeout: float) -> None:
-    printer = Network(address.host, address.port, timeout=timeout)
-    try:
-        printer.open()
-    except DeviceNotFoundError as exc:
+    try:  # connect ourselves: Network.open() leaks the socket when the connect fails
+        sock = socket.create_connection((address.host, address.port), timeout=timeout)
+    except OSError as exc:
         raise PrinterError("Không kết nối được máy in {host}:{port} (máy tắt hoặc sai địa chỉ).",
                            host=address.host, port=address.port) from exc
+    printer = Network(address.host, address.port, timeout=timeout)
+    printer.device = sock
     try:
         printer._raw(data)
         if address.confirm:
             printer._raw(DLE_EOT_PRINTER)
-            if not printer.device.recv(1):
+            if not sock.recv(1):
                 raise PrinterError("Máy in đóng kết nối trước khi xác nhận.")
-    except TimeoutError as exc:
+    except (TimeoutError, socket.timeout) as exc:
         raise PrinterError("Máy in {host}:{port} không phản hồi sau {t:g} giây.",
                            host=address.host, port=address.port, t=timeout) from exc
     except OSError as exc:

@@ -109,7 +109,8 @@ def test_citizen_officer_and_display(live_server, pages):
     response = audio[0]
     assert response.status == 200, (response.url, response.status)
     assert response.headers.get("content-type", "").startswith("audio/wav")
-    expect(display.locator("#sound-on")).to_be_hidden()
+    # Autoplay was not refused (display.js only drops `hidden` on NotAllowedError).
+    expect(display.locator("#sound-on")).to_have_attribute("hidden", "")
 
     # One more citizen with priority arrives while A is served: the list shows her first.
     assert others.take("A", priority="elderly")[0] == 200
@@ -123,6 +124,10 @@ def test_citizen_officer_and_display(live_server, pages):
     expect(counter.locator("#serving-code")).to_have_count(0)
     expect(counter.locator("#workspace .idle")).to_be_visible()
     expect(counter.locator("#waiting tr[data-code]")).to_have_count(3)
+
+    # Meanwhile the board played the call through to the end.
+    expect(display.locator("body")).to_have_attribute(
+        "data-announced", f"Mời công dân có số {code} đến quầy số 1", timeout=10_000)
 
 
 def test_kiosk_returns_home_in_vietnamese_when_idle(idle_server, pages):
@@ -173,3 +178,11 @@ def test_double_tap_takes_one_ticket(live_server, pages):
     second = take_ticket(kiosk, "D")
     assert second == f"D{int(first[1:]) + 1:03d}", (first, second)
     assert tickets_in_db(live_server, "D") == [*before, first, second]
+
+
+def test_display_sound_button_stays_hidden_until_needed(live_server, pages):
+    """`#sound-on` is for when autoplay is refused; otherwise no one should see it."""
+    display = pages.open(live_server.url + "/display", 1920, 1080)
+    expect(display.locator("#board")).to_be_visible()
+    expect(display.locator("#sound-on")).to_have_attribute("hidden", "")
+    expect(display.locator("#sound-on")).to_be_hidden()

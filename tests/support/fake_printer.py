@@ -37,14 +37,14 @@ def split_realtime(data: bytes) -> tuple[bytes, list[int]]:
 
 
 class FakePrinter:
-    def __init__(self, mode: str = "online"):
+    def __init__(self, mode: str = "online", port: int = 0):
         self.mode = mode
         self.jobs: list[bytes] = []
         self.connections = 0
         self._stop = threading.Event()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind(("127.0.0.1", port))
         self.port = self._sock.getsockname()[1]
         self._threads = []
         if mode == "refuse":
@@ -74,6 +74,7 @@ class FakePrinter:
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(0.2)
         received = bytearray()
+        answered = 0
         with conn:
             while not self._stop.is_set():
                 if self.mode == "hang":
@@ -89,10 +90,10 @@ class FakePrinter:
                     break
                 received += chunk
                 job, queries = split_realtime(bytes(received))
-                for n in queries[len(getattr(conn, "_answered", [])):]:
-                    conn.sendall(bytes([STATUS_BYTES.get(self.mode, STATUS_BYTES["online"])
-                                        .get(n, 0x12)]))
-                conn._answered = queries  # type: ignore[attr-defined]
+                answers = STATUS_BYTES.get(self.mode, STATUS_BYTES["online"])
+                for n in queries[answered:]:
+                    conn.sendall(bytes([answers.get(n, 0x12)]))
+                answered = len(queries)
         if received:
             job, _ = split_realtime(bytes(received))
             if job:

@@ -44,12 +44,12 @@ class LiveServer:
         self.log_path = instance / "server.log"
 
     def start(self, timeout: float = 20) -> "LiveServer":
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child process owns it
-        self.process = subprocess.Popen(
-            [str(BIN / "waitress-serve"), "--host=127.0.0.1", f"--port={self.port}",
-             f"--threads={self.threads}", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
+            self.process = subprocess.Popen(
+                [str(BIN / "waitress-serve"), "--host=127.0.0.1", f"--port={self.port}",
+                 f"--threads={self.threads}", "wsgi:app"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
