@@ -61,8 +61,7 @@ def login():
                 session["login_at"] = datetime.now(UTC).timestamp()
                 mark_activity()
                 return redirect(_landing(user, request.args.get("next", "")), code=303)
-            error = gettext("Sai tên đăng nhập hoặc mật khẩu.")
-            status = 401
+            error = gettext("Sai tên đăng nhập hoặc mật khẩu.")  # 200: the attempt must be committed
     expired = session.pop("expired", False)
     return render_template("auth/login.html", error=error, expired=expired), status
 

@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load the demo reception point (no-op when one exists)."""
     from .demo import seed_demo
@@ -24,7 +26,7 @@ def seed_demo_command():
     click.echo("Đã tạo dữ liệu mẫu." if created else "Dữ liệu đã có sẵn, không thay đổi.")
 
 
-@click.group("clock")
+@click.group("clock", cls=AppGroup)
 def clock_group():
     """The site clock guard."""
 
@@ -40,7 +42,7 @@ def clock_confirm():
     click.echo("Đã xác nhận giờ hệ thống.")
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)
 def staff_group():
     """Staff accounts."""
 

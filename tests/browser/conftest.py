@@ -56,8 +56,9 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def idle_server(tmp_path_factory):
     """A second site whose kiosk gives up after 2 s without a touch."""
-    server = start_server(tmp_path_factory.mktemp("browser-idle-site") / "instance",
-                          env={"FLASK_KIOSK_IDLE_SECONDS": "2"})
+    server = start_server(
+        tmp_path_factory.mktemp("browser-idle-site") / "instance", env={"FLASK_KIOSK_IDLE_SECONDS": "2"}
+    )
     yield server
     server.stop()
 
@@ -65,8 +66,9 @@ def idle_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS, timeout=20_000)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=20_000
+        )
         yield chromium
         chromium.close()
 
@@ -80,8 +82,9 @@ class Pages:
         self.errors = []
 
     def open(self, url: str, width: int = 1280, height: int = 800, lang: str = "vi-VN"):
-        context = self.browser.new_context(viewport={"width": width, "height": height},
-                                           locale=lang, timezone_id="Asia/Ho_Chi_Minh")
+        context = self.browser.new_context(
+            viewport={"width": width, "height": height}, locale=lang, timezone_id="Asia/Ho_Chi_Minh"
+        )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         self.contexts.append(context)

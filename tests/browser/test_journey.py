@@ -53,8 +53,9 @@ def test_citizen_officer_and_display(live_server, pages):
 
     # The display board is up before anything is called, and listens for the spoken call.
     display = pages.open(base + "/display", 1920, 1080)
-    audio = []
+    audio, fetched = [], []
     display.on("response", lambda r: audio.append(r) if ANNOUNCEMENT.search(r.url) else None)
+    display.on("request", lambda r: fetched.append(r.url))
     expect(display.locator("#board")).to_contain_text("Chưa có số nào được gọi")
 
     # The citizen takes a number at the kiosk: queue A, no priority.
@@ -94,8 +95,10 @@ def test_citizen_officer_and_display(live_server, pages):
     display.wait_for_function("() => window.__shownAt !== null", timeout=4_000)
     seen_by_test_ms = (time.monotonic() - pressed) * 1000
     latency_ms = display.evaluate("window.__shownAt") - counter.evaluate("window.__pressedAt")
-    print(f"\ndisplay latency: {latency_ms:.0f} ms (key press → number on board; "
-          f"{seen_by_test_ms:.0f} ms as seen by the test)")
+    print(
+        f"\ndisplay latency: {latency_ms:.0f} ms (key press → number on board; "
+        f"{seen_by_test_ms:.0f} ms as seen by the test)"
+    )
     assert latency_ms <= MAX_DISPLAY_LATENCY_MS
     expect(display.locator("#now-code")).to_have_text(code)
     expect(display.locator("#now-counter")).to_have_text("Quầy 1")
@@ -109,6 +112,7 @@ def test_citizen_officer_and_display(live_server, pages):
     response = audio[0]
     assert response.status == 200, (response.url, response.status)
     assert response.headers.get("content-type", "").startswith("audio/wav")
+    assert response.body()[:4] == b"RIFF"
     # Autoplay was not refused (display.js only drops `hidden` on NotAllowedError).
     expect(display.locator("#sound-on")).to_have_attribute("hidden", "")
 
@@ -127,7 +131,11 @@ def test_citizen_officer_and_display(live_server, pages):
 
     # Meanwhile the board played the call through to the end.
     expect(display.locator("body")).to_have_attribute(
-        "data-announced", f"Mời công dân có số {code} đến quầy số 1", timeout=10_000)
+        "data-announced", f"Mời công dân có số {code} đến quầy số 1", timeout=10_000
+    )
+    assert not [url for url in fetched if url.endswith("/display/chime.wav")], (
+        "the server's announcement did not play; the board fell back to chime + browser voice"
+    )
 
 
 def test_kiosk_returns_home_in_vietnamese_when_idle(idle_server, pages):
@@ -162,6 +170,8 @@ def test_kiosk_returns_home_in_vietnamese_when_idle(idle_server, pages):
 def test_double_tap_takes_one_ticket(live_server, pages):
     # Queue D is served by counter 3 only, so the journey test's calls never touch it.
     kiosk = pages.open(live_server.url + "/kiosk", 1280, 800)
+    posts = []
+    kiosk.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
     before = tickets_in_db(live_server, "D")
 
     kiosk.locator('button.queue-button[data-queue="D"]').click()
@@ -172,6 +182,7 @@ def test_double_tap_takes_one_ticket(live_server, pages):
     assert re.fullmatch(r"D\d{3}", first), first
     kiosk.wait_for_timeout(500)  # let a second request, if one went out, land
     assert tickets_in_db(live_server, "D") == [*before, first]
+    print(f"\ndouble tap: {len(posts)} POST request(s) sent for one ticket")
 
     kiosk.locator("a.button.done").click()
     expect(kiosk.locator('[data-screen="home"]')).to_be_visible()
