@@ -7,7 +7,7 @@ PORT   ?= 5000
 THREADS ?= 16
 export MOTCUA_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test bench lint system-deps install migrate demo clean
+.PHONY: run test bench lint system-deps system-deps-run install migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,23 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Debian packages: Chromium for the browser tests, espeak-ng for spoken calls (optional at run time).
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+# Debian packages: espeak-ng speaks the calls on the display (optional at run time: the board
+# falls back to the browser's voice); Chromium runs the browser tests.
+APT_RUN  := espeak-ng
+APT_TEST := espeak-ng chromium
+define apt_install
+	@missing=""; for pkg in $(1); do command -v $$pkg >/dev/null || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
+	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+system-deps-run:
+	$(call apt_install,$(APT_RUN))
+
+system-deps:
+	$(call apt_install,$(APT_TEST))
 
 migrate: install
 	$(BIN)/flask --app motcua db upgrade
@@ -34,7 +42,7 @@ demo: migrate
 	$(BIN)/flask --app motcua seed-demo
 
 run: install
-	-@$(MAKE) --no-print-directory system-deps || echo "espeak-ng unavailable: the board will use the browser's voice"
+	-@$(MAKE) --no-print-directory system-deps-run || echo "espeak-ng unavailable: the board will use the browser's voice"
 	@$(MAKE) --no-print-directory demo
 	@echo "motcua: http://$(HOST):$(PORT)/  (kiosk /kiosk, counter /counter, display /display)"
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) wsgi:app

@@ -59,10 +59,12 @@ def _require_counter(site) -> Counter:
 
 
 def _workspace(site, counter, message=None, level="info", called=None):
+    serving = current_ticket(counter)
     context = {
         "site": site,
         "counter": counter,
-        "serving": current_ticket(counter),
+        "serving": serving,
+        "serving_job": latest_job_for_ticket(serving) if serving else None,
         "held": held_at_counter(counter),
         "queues": site_queues(site),
         "counters": [c for c in site_counters(site) if c.id != counter.id],

@@ -86,7 +86,7 @@ def _send_tcp(address: PrinterAddress, data: bytes, timeout: float) -> None:
             printer._raw(DLE_EOT_PRINTER)
             if not sock.recv(1):
                 raise PrinterError("Máy in đóng kết nối trước khi xác nhận.")
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise PrinterError("Máy in {host}:{port} không phản hồi sau {t:g} giây.",
                            host=address.host, port=address.port, t=timeout) from exc
     except OSError as exc:

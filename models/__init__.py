@@ -1,7 +1,7 @@
 """Models, one entity family per module, re-exported here."""
 
 from .event import ClockState, Event
-from .printing import PrintJob
+from .printing import JOB_STATUSES, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
 from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffUser
 from .ticket import TICKET_STATUSES, Ticket, TicketSequence
@@ -9,6 +9,7 @@ from .ticket import TICKET_STATUSES, Ticket, TicketSequence
 __all__ = [
     "POINT_KINDS",
     "COUNTER_ROLES",
+    "JOB_STATUSES",
     "ROLES",
     "TICKET_STATUSES",
     "ClockState",

@@ -11,7 +11,13 @@ from motcua.extensions import db
 from .base import SiteOwned
 
 # pending → sending → sent | pending (retry) | failed
-JOB_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+JOB_STATUSES = {
+    "pending": "chờ in",
+    "sending": "đang in",
+    "sent": "đã in",
+    "failed": "in lỗi",
+    "cancelled": "đã huỷ",
+}
 
 
 class PrintJob(SiteOwned, db.Model):

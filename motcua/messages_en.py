@@ -79,6 +79,12 @@ EN = {
     "Không có công dân nào đang chờ.": "No citizen is waiting.",
     "Đã chuyển số {code}.": "Number {code} transferred.",
     "Đã gửi lệnh in lại số {code}.": "Reprint of {code} sent to the printer.",
+    "Vé in": "Printed ticket",
+    "chờ in": "waiting to print",
+    "đang in": "printing",
+    "đã in": "printed",
+    "in lỗi": "failed",
+    "đã huỷ": "cancelled",
     # Admin
     "Cấu hình điểm tiếp nhận": "Reception point settings",
     "Mã định danh": "Agency code",
