@@ -1,10 +1,13 @@
 """Fixtures: a migrated, seeded site per test; staff logins; a guard against real devices."""
 
 import re
+import shutil
 import socket
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from motcua import create_app
 from motcua.demo import seed_demo
@@ -29,15 +32,28 @@ def only_loopback(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0})
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> Path:
+    """Migrate and seed once; each test starts from a copy of this file."""
+    instance = tmp_path_factory.mktemp("template")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
     with app.app_context():
         upgrade()
         with write_transaction():
             seed_demo()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
+        db.engine.dispose()
+    return instance / "motcua.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path, seeded_database):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copy(seeded_database, instance / "motcua.sqlite3")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance),
+                      "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0})
     yield app
     with app.app_context():
         db.engine.dispose()
