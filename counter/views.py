@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, current_app, request, session
+from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from domain import DomainError
@@ -99,7 +99,7 @@ def select_counter():
         previous.is_open, previous.officer_id = False, None
     counter.is_open, counter.officer_id = True, current_user.id
     session["counter_id"] = str(counter.id)
-    return _workspace(site, counter)
+    return redirect(url_for("counter.index"), code=303)
 
 
 @bp.post("/release")
@@ -112,8 +112,7 @@ def release_counter():
             raise DomainError("Hãy kết thúc hoặc chuyển số đang phục vụ trước khi rời quầy.")
         counter.is_open, counter.officer_id = False, None
     session.pop("counter_id", None)
-    return render("counter/choose.html", "counter/choose.html", site=site,
-                  counters=site_counters(site))
+    return redirect(url_for("counter.index"), code=303)
 
 
 @bp.get("/waiting")

@@ -19,6 +19,7 @@ EN = {
     "{n} người": "{n} people",
     "Thời gian chờ dự kiến": "Estimated wait",
     "khoảng {m} phút": "about {m} min",
+    "sắp đến lượt bạn": "you are next",
     "Lấy số lúc": "Issued at",
     "Nơi tiếp nhận": "Reception point",
     "Bạn đã lấy số này rồi; hệ thống không cấp thêm số mới.": "You already took this number; no new number was issued.",

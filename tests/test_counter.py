@@ -20,7 +20,7 @@ def at_counter(staff, app, number, username="canbo1"):
     officer = staff(username)
     with app.app_context():
         counter_id = db.session.scalar(select(Counter.id).where(Counter.number == number))
-    assert officer.post("/counter/select", {"counter_id": str(counter_id)}).status_code == 200
+    assert officer.post("/counter/select", {"counter_id": str(counter_id)}).status_code == 303
     return officer
 
 

@@ -4,9 +4,7 @@ Chromium is the system one (/usr/bin/chromium); `playwright install` is never ne
 Every wait is bounded by the short default timeouts set here.
 """
 
-import gc
 import sqlite3
-import warnings
 from pathlib import Path
 
 import pytest
@@ -34,15 +32,7 @@ expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
 def start_server(instance: Path, env: dict | None = None) -> LiveServer:
-    # LiveServer.start() drops its handle on server.log without closing it (the file is then
-    # freed by the garbage collector, via a traceback cycle from its polling loop); under
-    # filterwarnings=error that ResourceWarning fails whichever test the collection lands in.
-    # Collect it here, with exactly that warning ignored. Remove once live_server.py closes it.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        server = LiveServer(instance, env=env).start()
-        gc.collect()
-    return server
+    return LiveServer(instance, env=env).start()
 
 
 @pytest.fixture(scope="session")

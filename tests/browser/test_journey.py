@@ -116,10 +116,14 @@ def test_citizen_officer_and_display(live_server, pages):
     # Autoplay was not refused (display.js only drops `hidden` on NotAllowedError).
     expect(display.locator("#sound-on")).to_have_attribute("hidden", "")
 
-    # One more citizen with priority arrives while A is served: the list shows her first.
+    # The called ticket left the waiting list; then a citizen with priority arrives and,
+    # at the next poll (every 3 s), is listed first.
+    waiting = counter.locator("#waiting tr[data-code]")
+    expect(counter.locator(f'#waiting tr[data-code="{code}"]')).to_have_count(0)
+    expect(waiting).to_have_count(2)
     assert others.take("A", priority="elderly")[0] == 200
-    expect(counter.locator("#waiting tr[data-code]")).to_have_count(3)
-    expect(counter.locator("#waiting tr[data-code]").first).to_have_class(re.compile("priority"))
+    expect(waiting.first).to_have_class(re.compile("priority"), timeout=8_000)
+    expect(waiting).to_have_count(3)
     shot(counter, "counter.png")
     shot(display, "display.png")
 
@@ -127,7 +131,7 @@ def test_citizen_officer_and_display(live_server, pages):
     counter.keyboard.press("k")
     expect(counter.locator("#serving-code")).to_have_count(0)
     expect(counter.locator("#workspace .idle")).to_be_visible()
-    expect(counter.locator("#waiting tr[data-code]")).to_have_count(3)
+    expect(waiting).to_have_count(3)
 
     # Meanwhile the board played the call through to the end.
     expect(display.locator("body")).to_have_attribute(
