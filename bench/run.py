@@ -173,6 +173,21 @@ class JobWatcher:
         self.conn.close()
 
 
+def busy_jobs(counts: dict) -> int:
+    return counts.get("pending", 0) + counts.get("sending", 0)
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def self_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def read_rss(pid: int) -> dict:
     fields = {}
     with open(f"/proc/{pid}/status") as fh:
@@ -245,9 +260,13 @@ def issue(kiosk_clients: list, total: int, deadline: float, start_index: int = 0
 
 def run_issue_phase(results: dict, label: str, clients: list, total: int, watcher: JobWatcher,
                     jobs_before: int, issue_deadline: float, drain_deadline: float,
-                    start_index: int) -> dict:
+                    start_index: int, server_pid: int) -> dict:
     log(f"{label}: issuing {total} tickets with {len(clients)} client(s)")
+    server_cpu, client_cpu = cpu_seconds(server_pid), self_cpu_seconds()
     res = issue(clients, total, issue_deadline, start_index)
+    if res["duration_s"] > 0:  # cores busy while issuing (this machine has os.cpu_count() of them)
+        results[f"server_cpu_cores_{label}"] = r((cpu_seconds(server_pid) - server_cpu) / res["duration_s"])
+        results[f"bench_client_cpu_cores_{label}"] = r((self_cpu_seconds() - client_cpu) / res["duration_s"])
     results[f"ticket_issue_rps_{label}"] = r(res["rps"], 1)
     results[f"ticket_issue_p50_ms_{label}"] = r(res["p50"])
     results[f"ticket_issue_p90_ms_{label}"] = r(res["p90"])
@@ -260,7 +279,7 @@ def run_issue_phase(results: dict, label: str, clients: list, total: int, watche
     log(f"{label}: {res['ok']} ok, {res['errors']} errors in {res['duration_s']:.1f} s → "
         f"{res['rps'] or 0:.1f}/s, p50 {res['p50'] or 0:.1f} ms, p99 {res['p99'] or 0:.1f} ms")
     backlog = watcher.counts()
-    results[f"print_jobs_pending_at_issue_end_{label}"] = backlog.get("pending", 0) + backlog.get("sending", 0)
+    results[f"print_jobs_pending_at_issue_end_{label}"] = busy_jobs(backlog)
     drained = watcher.wait_drained(jobs_before + res["ok"], drain_deadline)
     now_wall, now_perf = time.time(), time.perf_counter()
     counts = drained["counts"]
@@ -323,12 +342,29 @@ def bench_display(base_url: str, polls: int) -> dict:
         http.close()
 
 
+BOARD_QUERY = ("select seq from event where kind in ('ticket.called', 'ticket.recalled')"
+               " and site_id = ? order by seq desc limit 1")  # kiosk/display.py board()
+
+
+def time_board_query(database: Path, repeat: int = 50) -> float:
+    """Median ms of the board poll's query alone, on a read-only connection."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        site_id = conn.execute("select site_id from event limit 1").fetchone()[0]
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            conn.execute(BOARD_QUERY, (site_id,)).fetchall()
+            times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times)
+    finally:
+        conn.close()
+
+
 def event_plan(database: Path) -> str:
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
     try:
-        rows = conn.execute(
-            "explain query plan select seq from event where kind in ('ticket.called','ticket.recalled')"
-            " and site_id = ? order by seq desc limit 1", (b"x" * 16,)).fetchall()
+        rows = conn.execute("explain query plan " + BOARD_QUERY, ("x",)).fetchall()
         return "; ".join(row[-1] for row in rows)
     finally:
         conn.close()
@@ -359,12 +395,14 @@ def bench_server(results: dict, workdir: Path) -> None:
         watcher.wait_drained(issued, elapsed() + 30)
 
         res = run_issue_phase(results, "1c", clients[:1], TICKETS_1C, watcher, issued,
-                              issue_deadline=elapsed() + 40, drain_deadline=elapsed() + DRAIN_TIMEOUT_PHASE,
-                              start_index=issued)
+                              issue_deadline=elapsed() + 40,
+                              drain_deadline=elapsed() + 40 + DRAIN_TIMEOUT_PHASE,
+                              start_index=issued, server_pid=server.pid)
         issued += res["ok"]
         res = run_issue_phase(results, "8c", clients, TICKETS_8C, watcher, issued,
-                              issue_deadline=elapsed() + 40, drain_deadline=elapsed() + 40 + DRAIN_TIMEOUT_PHASE,
-                              start_index=issued)
+                              issue_deadline=elapsed() + 40,
+                              drain_deadline=elapsed() + 40 + DRAIN_TIMEOUT_PHASE,
+                              start_index=issued, server_pid=server.pid)
         issued += res["ok"]
         results["server_rss_mb_after_8c"] = r(read_rss(server.pid)["VmRSS"], 1)
 
@@ -373,6 +411,7 @@ def bench_server(results: dict, workdir: Path) -> None:
         except (requests.RequestException, AttributeError, ValueError) as exc:
             results["display_has_call"] = False
             log(f"counter call failed ({exc}); polling an empty board")
+        results["display_latest_call_query_ms"] = r(time_board_query(server.database), 3)
         display = bench_display(server.url, DISPLAY_POLLS)
         results["display_poll_204_ms_p50"] = r(display["p50"])
         results["display_poll_204_ms_p99"] = r(display["p99"])
@@ -382,7 +421,13 @@ def bench_server(results: dict, workdir: Path) -> None:
 
         remaining = TOTAL_TICKETS - watcher.tickets()
         log(f"fill: issuing {remaining} more tickets with {CLIENTS} clients (until {FILL_DEADLINE}s)")
+        server_cpu, client_cpu = cpu_seconds(server.pid), self_cpu_seconds()
         fill = issue(clients, remaining, FILL_DEADLINE, start_index=issued)
+        if fill["duration_s"] > 0:
+            results["server_cpu_cores_8c_fill"] = r(
+                (cpu_seconds(server.pid) - server_cpu) / fill["duration_s"])
+            results["bench_client_cpu_cores_8c_fill"] = r(
+                (self_cpu_seconds() - client_cpu) / fill["duration_s"])
         issued += fill["ok"]
         total = watcher.tickets()
         results["fill_tickets_total"] = total
@@ -390,11 +435,13 @@ def bench_server(results: dict, workdir: Path) -> None:
         results["ticket_issue_p50_ms_8c_fill"] = r(fill["p50"])
         results["ticket_issue_p99_ms_8c_fill"] = r(fill["p99"])
         results["ticket_issue_errors_8c_fill"] = fill["errors"]
+        if fill["error_samples"]:
+            results["ticket_issue_error_samples_8c_fill"] = ", ".join(fill["error_samples"])
         tail = fill["latencies"][-500:]
         results["ticket_issue_p50_ms_8c_last500"] = r(pct(tail, 50))
         results["ticket_issue_p99_ms_8c_last500"] = r(pct(tail, 99))
         backlog = watcher.counts()
-        pending_end = backlog.get("pending", 0) + backlog.get("sending", 0)
+        pending_end = busy_jobs(backlog)
         results["print_jobs_pending_at_fill_end"] = pending_end
         results["server_rss_mb_at_fill_end"] = r(read_rss(server.pid)["VmRSS"], 1)
         log(f"fill: {fill['ok']} ok, {fill['errors']} errors in {fill['duration_s']:.1f} s "
@@ -405,23 +452,25 @@ def bench_server(results: dict, workdir: Path) -> None:
         drained = watcher.wait_drained(total, FINAL_DRAIN_DEADLINE, poll=0.5)
         waited = time.perf_counter() - t_wait
         after = drained["counts"]
-        pending_after = after.get("pending", 0) + after.get("sending", 0)
+        pending_after = busy_jobs(after)
         rss = read_rss(server.pid)
-        key = "server_rss_mb_after_10k" if total >= TOTAL_TICKETS else "server_rss_mb_after_fill"
-        results[key] = r(rss["VmRSS"], 1)
+        # only a figure taken at 10,000 tickets carries that name; otherwise say how far it got
+        results["server_rss_mb_after_10k"] = r(rss["VmRSS"], 1) if total >= TOTAL_TICKETS else None
+        results["server_rss_mb_at_end"] = r(rss["VmRSS"], 1)
         results["server_rss_peak_mb"] = r(rss["VmHWM"], 1)
         results["server_rss_tickets_total"] = total
         results["print_jobs_drained_after_10k"] = drained["drained"]
         results["print_jobs_pending_at_rss_read"] = pending_after
         results["print_jobs_failed_total"] = after.get("failed", 0)
         results["print_drain_wait_s_after_10k"] = r(waited, 1)
-        results["print_drain_jobs_per_s_after_10k"] = r((pending_end - pending_after) / waited, 2) if waited else None
+        results["print_drain_jobs_per_s_after_10k"] = r((pending_end - pending_after) / max(waited, 1e-9), 2)
         log(f"after {total} tickets: RSS {rss['VmRSS']:.1f} MB (peak {rss['VmHWM']:.1f}); print jobs "
             f"{'drained' if drained['drained'] else f'NOT drained: {pending_after} still pending'} "
             f"after {waited:.1f} s")
 
         display = bench_display(server.url, 100)
         results["display_poll_204_ms_p50_after_10k"] = r(display["p50"])
+        results["display_latest_call_query_ms_after_10k"] = r(time_board_query(server.database), 3)
         results["display_poll_query_plan"] = event_plan(server.database)
     finally:
         for client in clients:
