@@ -1,12 +1,13 @@
-"""Site administration: queues open or closed, printers per device, priority categories."""
+"""Site administration: details, queues, counters, kiosks, printers, priority categories."""
 
 from flask import Blueprint, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError
+from domain import site_config as config
 from domain.site import current_site, get_owned, site_counters, site_queues
-from hardware.printers import PrinterError, parse_printer_url
-from models import Kiosk, PrintJob, PriorityCategory, Queue
+from models import POINT_KINDS, Counter, Kiosk, PrintJob, PriorityCategory, Queue
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import render
@@ -16,13 +17,14 @@ from .access import enforce_session, roles_required
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(enforce_session)
 admin_only = roles_required("admin")
-EDITABLE = {"counter": "counters", "kiosk": "kiosks"}
+DEVICES = {"counter": Counter, "kiosk": Kiosk}
 
 
 def _page(message=None, level="info"):
     site = current_site()
     context = {
         "site": site,
+        "kinds": POINT_KINDS,
         "queues": site_queues(site),
         "counters": site_counters(site),
         "kiosks": list(db.session.scalars(select(Kiosk).where(Kiosk.site_id == site.id)
@@ -38,10 +40,35 @@ def _page(message=None, level="info"):
     return render("admin/index.html", "admin/partials/_settings.html", **context)
 
 
+def _saved():
+    return _page(gettext("Đã lưu."))
+
+
 @bp.get("", strict_slashes=False)
 @admin_only
 def index():
     return _page()
+
+
+@bp.post("/site")
+@admin_only
+def update_site():
+    form = request.form
+    config.update_site(current_site(), current_user, form.get("name", ""), form.get("parent_agency", ""),
+                       form.get("kind", ""), form.get("address", ""), form.get("agency_code", ""))
+    return _saved()
+
+
+@bp.post("/queues", defaults={"queue_id": None})
+@bp.post("/queues/<queue_id>")
+@admin_only
+def save_queue(queue_id):
+    site = current_site()
+    queue = get_owned(Queue, site, queue_id) if queue_id else None
+    form = request.form
+    config.save_queue(site, current_user, form.get("letter", ""), form.get("name", ""),
+                      form.get("name_en", ""), form.get("fields", ""), queue)
+    return _saved()
 
 
 @bp.post("/queues/<queue_id>/toggle")
@@ -51,6 +78,26 @@ def toggle_queue(queue_id):
     queue.is_open = not queue.is_open
     state = gettext("mở") if queue.is_open else gettext("tạm dừng")
     return _page(gettext("Hàng đợi {letter} đã {state}.", letter=queue.letter, state=state))
+
+
+@bp.post("/counters", defaults={"counter_id": None})
+@bp.post("/counters/<counter_id>")
+@admin_only
+def save_counter(counter_id):
+    site = current_site()
+    counter = get_owned(Counter, site, counter_id) if counter_id else None
+    config.save_counter(site, current_user, request.form.get("number", ""),
+                        request.form.getlist("queue_ids"), request.form.get("printer_url", ""), counter)
+    return _saved()
+
+
+@bp.post("/kiosks")
+@admin_only
+def add_kiosk():
+    form = request.form
+    config.add_kiosk(current_site(), current_user, form.get("code", ""), form.get("name", ""),
+                     form.get("printer_url", ""))
+    return _saved()
 
 
 @bp.post("/categories/<category_id>/toggle")
@@ -65,17 +112,9 @@ def toggle_category(category_id):
 @admin_only
 def set_printer(kind, device_id):
     """Set the printer URL of a counter or kiosk (checked before it is saved)."""
-    from models import Counter
-
-    model = {"counter": Counter, "kiosk": Kiosk}.get(kind)
-    if model is None:
+    if kind not in DEVICES:
         raise DomainError("Loại thiết bị không hợp lệ.")
-    device = get_owned(model, current_site(), device_id)
-    url = request.form.get("printer_url", "").strip()
-    if url:
-        try:
-            parse_printer_url(url)
-        except PrinterError as exc:
-            raise DomainError(exc.message, **exc.params) from None
-    device.printer_url = url
+    site = current_site()
+    config.set_printer(site, current_user, get_owned(DEVICES[kind], site, device_id),
+                       request.form.get("printer_url", ""))
     return _page(gettext("Đã lưu máy in."))

@@ -1,0 +1,73 @@
+"""Site configuration in /admin: details, queues, counters, kiosks — validated, admin only."""
+
+import pytest
+from sqlalchemy import select
+
+from models import Counter, Event, Kiosk, Queue, ReceptionPoint
+from motcua.extensions import db
+
+from .test_kiosk import take
+
+
+def ids(app, model, **filters):
+    with app.app_context():
+        return [str(i) for i in db.session.scalars(select(model.id).filter_by(**filters))]
+
+
+def test_admin_adds_a_queue_that_the_kiosk_then_offers(client, app, staff):
+    admin = staff("admin")
+    response = admin.post("/admin/queues", {"letter": "e", "name": "Hộ  kinh doanh", "name_en": "Business",
+                                            "fields": "Hộ kinh doanh, Thuế"})
+    assert response.status_code == 200 and "Đã lưu" in response.get_data(as_text=True)
+    with app.app_context():
+        queue = db.session.scalars(select(Queue).where(Queue.letter == "E")).one()
+        assert (queue.name, queue.fields) == ("Hộ kinh doanh", ["Hộ kinh doanh", "Thuế"])
+        kind = db.session.scalar(select(Event.kind).where(Event.aggregate_id == queue.id))
+        assert kind == "site.queue_saved"
+    assert 'data-queue="E"' in client.get("/kiosk").get_data(as_text=True)
+    duplicate = admin.post("/admin/queues", {"letter": "A", "name": "Trùng"})
+    assert duplicate.status_code == 409 and "đã được dùng" in duplicate.get_data(as_text=True)
+
+
+def test_admin_adds_a_counter_serving_chosen_queues(app, staff):
+    admin = staff("admin")
+    queue_d = ids(app, Queue, letter="D")
+    assert admin.post("/admin/counters", {"number": "4", "queue_ids": queue_d,
+                                          "printer_url": "tcp://127.0.0.1:9100?width=384"}).status_code == 200
+    with app.app_context():
+        counter = db.session.scalars(select(Counter).where(Counter.number == 4)).one()
+        assert [q.letter for q in counter.queues] == ["D"] and counter.printer_url.endswith("width=384")
+    for form, problem in [({"number": "4", "queue_ids": queue_d}, "đã có"),
+                          ({"number": "x", "queue_ids": queue_d}, "số nguyên dương"),
+                          ({"number": "5"}, "ít nhất một hàng đợi"),
+                          ({"number": "5", "queue_ids": queue_d, "printer_url": "tcp://"}, "thiếu tên máy")]:
+        response = admin.post("/admin/counters", form)
+        assert response.status_code == 409 and problem in response.get_data(as_text=True)
+
+
+def test_admin_adds_a_kiosk_and_edits_the_site(app, staff):
+    admin = staff("admin")
+    assert admin.post("/admin/kiosks", {"code": "k2", "name": "Kiosk tầng 2"}).status_code == 200
+    assert ids(app, Kiosk, code="K2")
+    bad = admin.post("/admin/site", {"name": "X", "kind": "commune_centre", "agency_code": "co quan"})
+    assert bad.status_code == 409 and "không hợp lệ" in bad.get_data(as_text=True)
+    admin.post("/admin/site", {"name": "Bưu điện văn hóa xã Phúc Xuân", "parent_agency": "Bưu điện tỉnh",
+                               "kind": "post_office", "agency_code": "000.00.12.h56", "address": ""})
+    with app.app_context():
+        site = db.session.scalars(select(ReceptionPoint)).one()
+        assert (site.kind, site.agency_code) == ("post_office", "000.00.12.H56")
+
+
+@pytest.mark.parametrize("username", ["canbo1", "giamsat", "buudien"])
+def test_only_admins_configure(app, staff, username):
+    assert staff(username).post("/admin/queues", {"letter": "F", "name": "Không được"}).status_code == 403
+    assert not ids(app, Queue, letter="F")
+
+
+def test_paused_queue_stops_the_kiosk_and_reopens(client, app, staff):
+    admin = staff("admin")
+    queue_a = ids(app, Queue, letter="A")[0]
+    admin.post(f"/admin/queues/{queue_a}/toggle")
+    assert take(client, app, "A").status_code == 409
+    admin.post(f"/admin/queues/{queue_a}/toggle")
+    assert take(client, app, "A").status_code == 200
