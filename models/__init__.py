@@ -1,5 +1,6 @@
 """Models, one entity family per module, re-exported here."""
 
+from .dossier import Attachment, CalendarOverride, Dossier, Procedure
 from .event import ClockState, Event
 from .printing import JOB_STATUSES, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
@@ -12,7 +13,11 @@ __all__ = [
     "JOB_STATUSES",
     "ROLES",
     "TICKET_STATUSES",
+    "Attachment",
+    "CalendarOverride",
     "ClockState",
+    "Dossier",
+    "Procedure",
     "Counter",
     "Event",
     "Kiosk",

@@ -36,3 +36,11 @@ class Defaults:
 
     # Announcements
     ESPEAK_BINARY = "espeak-ng"
+
+    # Dossiers
+    MAKE_UP_SATURDAYS_COUNT = True  # does a make-up Saturday count toward deadlines? (unsettled in law)
+    PUBLIC_BASE_URL = None  # the central server's address once it exists; until then this site
+    RECEIPT_PAPER = "A5x2"  # "A4" (one copy) or "A5x2" (two A5 copies on a landscape A4)
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000
+    TRACKING_LOOKUPS_PER_MINUTE = 10

@@ -6,8 +6,9 @@ its own with `flask staff add`.
 
 from sqlalchemy import select
 
-from models import Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint, StaffUser
+from models import Counter, Kiosk, PriorityCategory, Procedure, Queue, ReceptionPoint, StaffUser
 
+from .demo_procedures import PROCEDURES
 from .extensions import db
 
 DEMO_AGENCY_CODE = "000.00.12.H56"
@@ -37,9 +38,10 @@ STAFF = [
 
 
 def seed_demo() -> bool:
-    """Create the demo reception point unless one exists; return True if created."""
-    if db.session.scalars(select(ReceptionPoint)).first() is not None:
-        return False
+    """Create the demo reception point unless one exists; return True if anything was added."""
+    site = db.session.scalars(select(ReceptionPoint)).first()
+    if site is not None:
+        return seed_procedures(site)
     site = ReceptionPoint(
         agency_code=DEMO_AGENCY_CODE,
         name="Trung tâm Phục vụ hành chính công xã Tân Cương",
@@ -66,4 +68,14 @@ def seed_demo() -> bool:
         user = StaffUser(site_id=site.id, username=username, full_name=full_name, role=role)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
+    seed_procedures(site)
+    return True
+
+
+def seed_procedures(site) -> bool:
+    """Load the demo procedure catalogue unless the site already has one."""
+    if db.session.scalars(select(Procedure).where(Procedure.site_id == site.id)).first() is not None:
+        return False
+    for values in PROCEDURES:
+        db.session.add(Procedure(site_id=site.id, **values))
     return True

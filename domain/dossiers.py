@@ -1,0 +1,200 @@
+"""Intake: a complete dossier is received (Mẫu 01); an incomplete one gets Mẫu 02; a refused one Mẫu 03."""
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from models import Dossier, Procedure
+from motcua.extensions import db
+
+from . import DomainError
+from .calendar import calendar_for, due_from, local_date
+from .clock import utcnow
+from .events import record_event
+from .numbering import allocate_number
+from .rules import rules_in_force
+
+CHANNELS = {"in_person": "Trực tiếp", "postal": "Qua dịch vụ bưu chính công ích", "online": "Trực tuyến"}
+CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+PHONE = re.compile(r"^\+?\d{9,12}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REUSABLE = ("applicant_name", "applicant_birth_date", "applicant_gender", "applicant_address",
+            "applicant_phone", "applicant_email")
+
+
+@dataclass
+class Intake:
+    """What the officer entered, validated; documents carry `received` per item."""
+
+    procedure: Procedure
+    applicant_name: str
+    applicant_id_number: str
+    applicant_birth_date: date | None = None
+    applicant_gender: str = ""
+    applicant_address: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    proxy: dict = field(default_factory=dict)
+    documents: list = field(default_factory=list)
+    channel: str = "in_person"
+    sets: int = 1
+    fee: int = 0
+    notes: str = ""
+    ticket_id: object = None
+    reused_fields: int = 0
+
+
+def new_check() -> str:
+    """The short random "Mã tra cứu" printed on the receipt and carried in its QR code."""
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(6))
+
+
+def clean(value, limit: int = 300) -> str:
+    return " ".join(str(value or "").split())[:limit]
+
+
+def validate_intake(procedure: Procedure, values: dict, received: set[int]) -> Intake:
+    """Check the Mẫu 01 fields; raise DomainError naming the first field that is wrong."""
+    name = clean(values.get("applicant_name"), 120)
+    if not name:
+        raise DomainError("Hãy nhập họ tên người nộp hồ sơ.")
+    id_number = re.sub(r"\s", "", values.get("applicant_id_number") or "")
+    if not re.fullmatch(r"\d{12}", id_number):
+        raise DomainError("Số định danh cá nhân phải có đúng 12 chữ số.")
+    phone = re.sub(r"[\s.-]", "", values.get("applicant_phone") or "")
+    if phone and not PHONE.match(phone):
+        raise DomainError("Số điện thoại “{phone}” không hợp lệ.", phone=phone)
+    email = clean(values.get("applicant_email"), 120)
+    if email and not EMAIL.match(email):
+        raise DomainError("Địa chỉ thư điện tử “{email}” không hợp lệ.", email=email)
+    channel = values.get("channel") or "in_person"
+    if channel not in CHANNELS:
+        raise DomainError("Kênh nộp hồ sơ không hợp lệ.")
+    if channel == "postal" and not procedure.postal_allowed:
+        raise DomainError("Thủ tục này không được nộp qua bưu chính (phải nộp trực tiếp).")
+    try:
+        fee = int(values.get("fee") or procedure.fee)
+        sets = int(values.get("sets") or 1)
+    except ValueError:
+        raise DomainError("Lệ phí và số bộ hồ sơ phải là số.") from None
+    if fee < 0 or not 1 <= sets <= 20:
+        raise DomainError("Lệ phí và số bộ hồ sơ phải là số.")
+    proxy = {key: clean(values.get(f"proxy_{key}"), 200)
+             for key in ("name", "id_number", "phone", "address", "authorisation")}
+    proxy = proxy if proxy["name"] else {}
+    if proxy and not proxy["authorisation"]:
+        raise DomainError("Người nộp thay phải có giấy ủy quyền: hãy ghi tên giấy ủy quyền.")
+    documents = [dict(doc, received=index in received) for index, doc in enumerate(procedure.documents)]
+    return Intake(
+        procedure=procedure, applicant_name=name, applicant_id_number=id_number,
+        applicant_birth_date=parse_date(values.get("applicant_birth_date")),
+        applicant_gender=clean(values.get("applicant_gender"), 10),
+        applicant_address=clean(values.get("applicant_address")), applicant_phone=phone,
+        applicant_email=email, proxy=proxy, documents=documents, channel=channel, sets=sets, fee=fee,
+        notes=clean(values.get("notes"), 1000),
+        reused_fields=min(int(values.get("reused_fields") or 0), len(REUSABLE)),
+    )
+
+
+def parse_date(text) -> date | None:
+    """dd/mm/yyyy (as shown on screens) or yyyy-mm-dd (from a date input); empty is None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise DomainError("Ngày “{text}” không đúng dạng dd/mm/yyyy.", text=text)
+
+
+def missing_documents(intake: Intake) -> list[str]:
+    return [doc["name"] for doc in intake.documents if not doc["received"]]
+
+
+def _new_dossier(site, officer, intake: Intake, status: str, now: datetime) -> Dossier:
+    dossier = Dossier(
+        site_id=site.id, check=new_check(), rule_set=rules_in_force(local_date(now)).code,
+        procedure_id=intake.procedure.id, procedure=intake.procedure, ticket_id=intake.ticket_id,
+        channel=intake.channel, status=status, received_by_id=officer.id,
+        applicant_name=intake.applicant_name, applicant_id_number=intake.applicant_id_number,
+        applicant_birth_date=intake.applicant_birth_date, applicant_gender=intake.applicant_gender,
+        applicant_address=intake.applicant_address, applicant_phone=intake.applicant_phone,
+        applicant_email=intake.applicant_email, proxy=intake.proxy, documents=intake.documents,
+        sets=intake.sets, fee=intake.fee, notes=intake.notes, reused_fields=intake.reused_fields,
+        rescheduled=False, missing=[], reasons="", result_note="",
+    )
+    db.session.add(dossier)
+    return dossier
+
+
+def receive_dossier(site, officer, intake: Intake) -> Dossier:
+    """Receive a complete dossier: national code, appointment in working days, log entry."""
+    missing = missing_documents(intake)
+    if missing:
+        raise DomainError("Hồ sơ còn thiếu: {items}. Hãy in phiếu yêu cầu bổ sung (Mẫu 02).",
+                          items="; ".join(missing))
+    now = utcnow()
+    day = local_date(now)
+    dossier = _new_dossier(site, officer, intake, "received", now)
+    sequence = allocate_number(site.id, day, f"dossier:{site.agency_code}")
+    dossier.code = f"{site.agency_code}-{day:%y%m%d}-{sequence:04d}"
+    dossier.log_number = allocate_number(site.id, date(day.year, 1, 1), "log")
+    dossier.received_at = now
+    dossier.due_at = dossier.original_due_at = due_from(calendar_for(site), now, intake.procedure)
+    db.session.flush()
+    record_event(site.id, "dossier.received", dossier.id, dossier_snapshot(dossier), officer.id)
+    return dossier
+
+
+def request_supplement_at_intake(site, officer, intake: Intake, extra: list[str]) -> Dossier:
+    """Mẫu 02 at the counter: list everything missing at once (Decree 61 Art. 15(3))."""
+    missing = missing_documents(intake) + [clean(item) for item in extra if clean(item)]
+    if not missing:
+        raise DomainError("Hãy ghi rõ giấy tờ cần bổ sung.")
+    dossier = _new_dossier(site, officer, intake, "incomplete", utcnow())
+    dossier.missing = missing
+    db.session.flush()
+    record_event(site.id, "dossier.supplement_requested_at_intake", dossier.id,
+                 {"procedure": intake.procedure.code, "missing": missing}, officer.id)
+    return dossier
+
+
+def refuse_at_intake(site, officer, intake: Intake, reasons: str) -> Dossier:
+    """Mẫu 03: the dossier is not accepted, with specific reasons."""
+    reasons = clean(reasons, 2000)
+    if not reasons:
+        raise DomainError("Hãy ghi rõ lý do từ chối tiếp nhận.")
+    dossier = _new_dossier(site, officer, intake, "refused_at_intake", utcnow())
+    dossier.reasons = reasons
+    db.session.flush()
+    record_event(site.id, "dossier.refused_at_intake", dossier.id,
+                 {"procedure": intake.procedure.code, "reasons": reasons}, officer.id)
+    return dossier
+
+
+def dossier_snapshot(dossier: Dossier) -> dict:
+    """What central needs to know of a received dossier (the event payload)."""
+    return {
+        "code": dossier.code, "check": dossier.check, "rule_set": dossier.rule_set,
+        "procedure": dossier.procedure.code, "channel": dossier.channel,
+        "applicant_name": dossier.applicant_name, "applicant_id_number": dossier.applicant_id_number,
+        "received_at": dossier.received_at.isoformat(), "due_at": dossier.due_at.isoformat(),
+        "log_number": dossier.log_number, "ticket_id": str(dossier.ticket_id) if dossier.ticket_id else None,
+    }
+
+
+def returning_citizen(site, id_number: str) -> dict | None:
+    """The details a citizen gave last time, offered again (found by ID number)."""
+    if not re.fullmatch(r"\d{12}", id_number or ""):
+        return None
+    last = db.session.scalars(
+        select(Dossier).where(Dossier.site_id == site.id, Dossier.applicant_id_number == id_number)
+        .order_by(Dossier.created_at.desc()).limit(1)).first()
+    if last is None:
+        return None
+    return {name: getattr(last, name) for name in REUSABLE if getattr(last, name)}

@@ -1,0 +1,158 @@
+"""A received dossier's legal steps, each an event with who, when and why.
+
+received → transferred → (supplement_requested → supplemented→transferred)* → result_ready → returned
+Any open dossier may be refused after appraisal or stopped at the applicant's request (Decree 118);
+the appointment may be moved once, with an apology (Mẫu 04), at least one working day before it.
+"""
+
+from datetime import UTC, datetime
+
+from . import DomainError
+from .calendar import calendar_for, due_from, local_date
+from .clock import VN, fmt_date, to_local, utcnow
+from .dossiers import clean
+from .events import record_event
+
+OPEN = ("received", "transferred", "supplement_requested")
+STATUS_LABELS = {
+    "incomplete": "Yêu cầu bổ sung khi tiếp nhận",
+    "refused_at_intake": "Từ chối tiếp nhận",
+    "received": "Đã tiếp nhận",
+    "transferred": "Đang giải quyết",
+    "supplement_requested": "Chờ bổ sung hồ sơ",
+    "result_ready": "Đã có kết quả",
+    "returned": "Đã trả kết quả",
+    "refused": "Từ chối giải quyết",
+    "stopped": "Dừng giải quyết",
+}
+SUPPLEMENT_WINDOW_DAYS = 3  # Decree 61 Art. 19(4): return an incomplete file within 3 working days
+
+
+def _require(dossier, *statuses: str) -> None:
+    if dossier.status not in statuses:
+        raise DomainError("Hồ sơ {code} đang ở trạng thái “{state}”, không thể thực hiện bước này.",
+                          code=dossier.code or "—", state=STATUS_LABELS.get(dossier.status, dossier.status))
+
+
+def _record(dossier, kind: str, officer, **payload) -> None:
+    payload = {"code": dossier.code, "status": dossier.status, **payload}
+    record_event(dossier.site_id, kind, dossier.id, payload, officer.id if officer else None)
+
+
+def transfer(site, dossier, officer, agency: str) -> None:
+    """Hand the file to the processing agency: same working day, or the next if received after 15:00."""
+    _require(dossier, "received")
+    agency = clean(agency, 200) or dossier.procedure.agency
+    calendar = calendar_for(site)
+    deadline = calendar.clock_start(to_local(dossier.received_at))
+    on_time = local_date(utcnow()) <= deadline
+    dossier.status = "transferred"
+    _record(dossier, "dossier.transferred", officer, agency=agency, transfer_by=deadline.isoformat(),
+            on_time=on_time)
+
+
+def request_supplement(site, dossier, officer, items: list[str], reason: str) -> None:
+    """Appraisal found the file incomplete: list everything at once; the clock stops."""
+    _require(dossier, "received", "transferred")
+    items = [clean(item) for item in items if clean(item)]
+    if not items:
+        raise DomainError("Hãy ghi rõ giấy tờ cần bổ sung.")
+    calendar = calendar_for(site)
+    late = calendar.working_days_between(local_date(dossier.received_at), local_date(utcnow())) \
+        > SUPPLEMENT_WINDOW_DAYS
+    dossier.status, dossier.missing = "supplement_requested", items
+    _record(dossier, "dossier.supplement_requested", officer, items=items, reason=clean(reason, 1000),
+            beyond_three_working_days=late)
+
+
+def supplemented(site, dossier, officer) -> None:
+    """The applicant completed the file: the deadline restarts from zero (Art. 19(4))."""
+    _require(dossier, "supplement_requested")
+    now = utcnow()
+    dossier.status, dossier.missing = "transferred", []
+    dossier.received_at = now
+    dossier.due_at = due_from(calendar_for(site), now, dossier.procedure)
+    _record(dossier, "dossier.supplemented", officer, due_at=dossier.due_at.isoformat())
+
+
+def result_ready(site, dossier, officer, note: str = "") -> None:
+    _require(dossier, "received", "transferred")
+    dossier.status, dossier.result_note = "result_ready", clean(note, 1000)
+    _record(dossier, "dossier.result_ready", officer, note=dossier.result_note)
+
+
+def return_result(site, dossier, officer, collected_by: str, id_checked: bool, proxy_name: str = "",
+                  authorisation: str = "") -> None:
+    """Hand the result back: to the applicant (ID checked) or a proxy with an authorisation."""
+    _require(dossier, "result_ready")
+    if not id_checked:
+        raise DomainError("Hãy kiểm tra giấy tờ tùy thân của người nhận trước khi trả kết quả.")
+    if collected_by not in ("applicant", "proxy"):
+        raise DomainError("Hãy chọn người nhận kết quả.")
+    if collected_by == "proxy" and not (clean(proxy_name) and clean(authorisation)):
+        raise DomainError("Người nhận thay phải ghi họ tên và giấy ủy quyền.")
+    now = utcnow()
+    dossier.status, dossier.returned_at = "returned", now
+    _record(dossier, "dossier.returned", officer, collected_by=collected_by,
+            proxy_name=clean(proxy_name, 120), authorisation=clean(authorisation, 200),
+            on_time=now <= dossier.due_at)
+
+
+def refuse(site, dossier, officer, reasons: str) -> None:
+    """Refused after appraisal: the written refusal is the dossier's result (Art. 19(8))."""
+    _require(dossier, *OPEN)
+    reasons = clean(reasons, 2000)
+    if not reasons:
+        raise DomainError("Hãy ghi rõ lý do từ chối giải quyết.")
+    dossier.status, dossier.reasons = "refused", reasons
+    _record(dossier, "dossier.refused", officer, reasons=reasons)
+
+
+def stop(site, dossier, officer, reason: str) -> None:
+    """The applicant asked to stop before a decision (Decree 118 Art. 21)."""
+    _require(dossier, *OPEN)
+    dossier.status, dossier.reasons = "stopped", clean(reason, 2000)
+    _record(dossier, "dossier.stopped", officer, reason=dossier.reasons)
+
+
+def reschedule(site, dossier, officer, reason: str, new_date) -> None:
+    """Late: apologise (Mẫu 04) with the reason and one new date, ≥ 1 working day before the deadline."""
+    _require(dossier, "received", "transferred")
+    if dossier.rescheduled:
+        raise DomainError("Hồ sơ {code} đã được hẹn lại một lần; không được hẹn lại lần thứ hai.",
+                          code=dossier.code)
+    reason = clean(reason, 1000)
+    if not reason:
+        raise DomainError("Hãy ghi rõ lý do chậm trễ.")
+    calendar = calendar_for(site)
+    due_day = local_date(dossier.due_at)
+    if calendar.working_days_between(local_date(utcnow()), due_day) < 1:
+        raise DomainError("Phải xin lỗi và hẹn lại chậm nhất 1 ngày làm việc trước hạn trả ({due}).",
+                          due=fmt_date(due_day))
+    if new_date is None or new_date <= due_day or not calendar.is_working_day(new_date):
+        raise DomainError("Ngày hẹn mới phải là một ngày làm việc sau ngày hẹn cũ ({due}).",
+                          due=fmt_date(due_day))
+    new_due = datetime.combine(new_date, calendar.return_time, tzinfo=VN)
+    dossier.due_at = new_due.astimezone(UTC).replace(tzinfo=None)
+    dossier.rescheduled = True
+    _record(dossier, "dossier.rescheduled", officer, reason=reason, new_due_at=dossier.due_at.isoformat(),
+            original_due_at=dossier.original_due_at.isoformat())
+
+
+def overdue_watch(site, dossiers: list) -> dict:
+    """Split open dossiers into overdue, due today and due on the next working day."""
+    now = utcnow()
+    today = local_date(now)
+    next_day = calendar_for(site).add_working_days(today, 1)
+    groups = {"overdue": [], "today": [], "next_day": []}
+    for dossier in dossiers:
+        due = local_date(dossier.due_at)
+        if dossier.due_at < now:
+            groups["overdue"].append(dossier)
+        elif due == today:
+            groups["today"].append(dossier)
+        elif due <= next_day:
+            groups["next_day"].append(dossier)
+    return groups
+
+
