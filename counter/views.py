@@ -40,7 +40,7 @@ TICKET_ACTIONS = {
 }
 
 
-def _my_counter(site) -> Counter | None:
+def my_counter(site) -> Counter | None:
     counter_id = session.get("counter_id")
     if not counter_id:
         return None
@@ -52,7 +52,7 @@ def _my_counter(site) -> Counter | None:
 
 
 def _require_counter(site) -> Counter:
-    counter = _my_counter(site)
+    counter = my_counter(site)
     if counter is None:
         raise DomainError("Bạn chưa chọn quầy hoặc quầy đã được người khác nhận. Hãy chọn lại quầy.")
     return counter
@@ -81,7 +81,7 @@ def _workspace(site, counter, message=None, level="info", called=None):
 @staff_only
 def index():
     site = current_site()
-    counter = _my_counter(site)
+    counter = my_counter(site)
     if counter is None:
         return render("counter/choose.html", "counter/choose.html", site=site,
                       counters=site_counters(site))
@@ -94,7 +94,7 @@ def select_counter():
     """Sit at a counter: it opens, and its queues' estimates count it."""
     site = current_site()
     counter = get_owned(Counter, site, request.form.get("counter_id", ""))
-    previous = _my_counter(site)
+    previous = my_counter(site)
     if previous is not None and previous.id != counter.id:
         previous.is_open, previous.officer_id = False, None
     counter.is_open, counter.officer_id = True, current_user.id
@@ -106,7 +106,7 @@ def select_counter():
 @staff_only
 def release_counter():
     site = current_site()
-    counter = _my_counter(site)
+    counter = my_counter(site)
     if counter is not None:
         if current_ticket(counter) is not None:
             raise DomainError("Hãy kết thúc hoặc chuyển số đang phục vụ trước khi rời quầy.")

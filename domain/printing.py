@@ -14,7 +14,9 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from hardware.escpos_job import encode_raster_job
+from hardware.forms import ReceiptData
 from hardware.printers import PrinterError, parse_printer_url, send_to_printer
+from hardware.receipt_slip import render_receipt_slip
 from hardware.ticket import render_ticket
 from models import PrintJob, Ticket
 from motcua.extensions import db
@@ -41,16 +43,17 @@ def ticket_payload(site, ticket: Ticket, ahead: int, wait_minutes: int) -> dict:
     }
 
 
-def queue_print_job(site, printer_url: str, device: str, ticket: Ticket, payload: dict):
-    """Add a pending job for a ticket; returns None when the device has no printer."""
+def queue_print_job(site, printer_url: str, device: str, ticket: Ticket | None, payload: dict,
+                    document: str = "ticket"):
+    """Add a pending job (a ticket, or a receipt slip); returns None when the device has no printer."""
     if not (printer_url or "").strip():
         return None
     job = PrintJob(
         site_id=site.id,
         printer_url=printer_url.strip(),
         device=device,
-        document="ticket",
-        ticket_id=ticket.id,
+        document=document,
+        ticket_id=ticket.id if ticket is not None else None,
         payload=payload,
         status="pending",
         attempts=0,
@@ -79,10 +82,16 @@ def latest_job_for_ticket(ticket: Ticket) -> PrintJob | None:
     ).first()
 
 
+RENDERERS = {
+    "ticket": render_ticket,
+    "receipt": lambda payload, width: render_receipt_slip(ReceiptData.from_dict(payload), width),
+}
+
+
 def render_job(job: PrintJob):
     """Return (image, ESC/POS bytes) for a job at its printer's dot width."""
     address = parse_printer_url(job.printer_url)
-    image = render_ticket(job.payload, address.width)
+    image = RENDERERS[job.document](job.payload, address.width)
     return address, image, encode_raster_job(image)
 
 

@@ -156,8 +156,19 @@ def test_estimated_wait_uses_todays_real_service_times(client, app, staff):
     assert "2 người" in html and "khoảng 24 phút" in html
 
 
+ZERO = "00000000-0000-0000-0000-000000000000"
 COUNTER_ROUTES = [
     ("get", "/counter"),
+    ("get", "/counter/dossiers"),
+    ("get", "/counter/dossiers/new"),
+    ("get", "/counter/dossiers/checklist"),
+    ("get", "/counter/dossiers/log"),
+    ("post", "/counter/dossiers"),
+    ("post", "/counter/dossiers/scan-card"),
+    ("get", f"/counter/dossiers/{ZERO}"),
+    ("get", f"/counter/dossiers/{ZERO}/receipt.pdf"),
+    ("post", f"/counter/dossiers/{ZERO}/print-slip"),
+    ("post", f"/counter/dossiers/{ZERO}/steps/transfer"),
     ("get", "/counter/waiting"),
     ("post", "/counter/select"),
     ("post", "/counter/release"),
@@ -167,8 +178,9 @@ COUNTER_ROUTES = [
 
 
 def test_every_counter_route_is_listed_here(app):
-    rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/counter")}
-    listed = {re.sub(r"tickets/[^/]+/finish", "tickets/<ticket_id>/<action>", path)
+    rules = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
+             if r.rule.startswith("/counter")}
+    listed = {path.replace(ZERO, "<>").replace("/finish", "/<>").replace("/steps/transfer", "/steps/<>")
               for _, path in COUNTER_ROUTES}
     assert rules == listed
 

@@ -1,0 +1,251 @@
+"""Dossiers at the counter: intake (Mẫu 01/02/03), the legal steps, forms, scans, the log."""
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from domain import DomainError, lifecycle
+from domain.cccd import CardParseError, parse_card
+from domain.clock import business_date, local_day_bounds
+from domain.dossiers import (
+    CHANNELS,
+    parse_date,
+    receive_dossier,
+    refuse_at_intake,
+    request_supplement_at_intake,
+    returning_citizen,
+    validate_intake,
+)
+from domain.printing import queue_print_job
+from domain.receipts import receipt_payload
+from domain.site import current_site, get_owned
+from hardware.forms import ReceiptData, receipt_pdf
+from models import COUNTER_ROLES, Dossier, Event, Procedure, StaffUser, Ticket
+from motcua.extensions import db
+from motcua.i18n import gettext
+from motcua.transactions import after_commit
+from motcua.web import render
+from motcua.worker import wake_print_worker
+
+from .access import enforce_session, roles_required
+from .views import my_counter
+
+bp = Blueprint("dossiers", __name__, url_prefix="/counter/dossiers")
+bp.before_request(enforce_session)
+staff_only = roles_required(*COUNTER_ROLES)
+STEPS = {
+    "transfer": lambda s, d, o, f: lifecycle.transfer(s, d, o, f.get("agency", "")),
+    "request-supplement": lambda s, d, o, f: lifecycle.request_supplement(
+        s, d, o, f.get("items", "").splitlines(), f.get("reason", "")),
+    "supplemented": lambda s, d, o, f: lifecycle.supplemented(s, d, o),
+    "result-ready": lambda s, d, o, f: lifecycle.result_ready(s, d, o, f.get("note", "")),
+    "return": lambda s, d, o, f: lifecycle.return_result(
+        s, d, o, f.get("collected_by", ""), f.get("id_checked") == "on", f.get("proxy_name", ""),
+        f.get("authorisation", "")),
+    "refuse": lambda s, d, o, f: lifecycle.refuse(s, d, o, f.get("reasons", "")),
+    "stop": lambda s, d, o, f: lifecycle.stop(s, d, o, f.get("reason", "")),
+    "reschedule": lambda s, d, o, f: lifecycle.reschedule(s, d, o, f.get("reason", ""),
+                                                          parse_date(f.get("new_date"))),
+}
+
+
+def _procedures(site):
+    return list(db.session.scalars(
+        select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
+        .order_by(Procedure.field, Procedure.name)))
+
+
+@bp.get("", strict_slashes=False)
+@staff_only
+def index():
+    """Open dossiers, with those overdue or due soon first: none may pass its date silently."""
+    site = current_site()
+    open_dossiers = list(db.session.scalars(
+        select(Dossier).where(Dossier.site_id == site.id, Dossier.status.in_(lifecycle.OPEN))
+        .order_by(Dossier.due_at)))
+    ready = list(db.session.scalars(
+        select(Dossier).where(Dossier.site_id == site.id, Dossier.status == "result_ready")
+        .order_by(Dossier.due_at)))
+    return render("dossiers/index.html", "dossiers/index.html", site=site, open_dossiers=open_dossiers,
+                  watch=lifecycle.overdue_watch(site, open_dossiers), ready=ready,
+                  labels=lifecycle.STATUS_LABELS)
+
+
+@bp.get("/new")
+@staff_only
+def new():
+    site = current_site()
+    ticket = None
+    if request.args.get("ticket"):
+        ticket = get_owned(Ticket, site, request.args["ticket"])
+    procedure = None
+    if request.args.get("procedure_id"):
+        procedure = get_owned(Procedure, site, request.args["procedure_id"])
+    return render("dossiers/new.html", "dossiers/new.html", site=site, ticket=ticket,
+                  procedures=_procedures(site), procedure=procedure, values={}, channels=CHANNELS)
+
+
+@bp.get("/checklist")
+@staff_only
+def checklist():
+    """The papers, fee and deadline of the chosen procedure, as a checklist to tick."""
+    site = current_site()
+    procedure = get_owned(Procedure, site, request.args.get("procedure_id", ""))
+    return render("dossiers/partials/_checklist.html", "dossiers/partials/_checklist.html",
+                  procedure=procedure, channels=CHANNELS, values={})
+
+
+@bp.post("/scan-card")
+@staff_only
+def scan_card():
+    """Fill the applicant from a scanned ID card, or from the citizen's last dossier by ID number."""
+    site = current_site()
+    payload = request.form.get("card_payload", "")
+    values = {key: request.form.get(key, "") for key in request.form if key.startswith("applicant_")}
+    message, level = None, "info"
+    if payload.strip():
+        try:
+            card = parse_card(payload)
+        except CardParseError as exc:
+            return _applicant(values, gettext(exc.message, **exc.params), "error", 422)
+        values.update(applicant_name=card.full_name, applicant_id_number=card.id_number,
+                      applicant_birth_date=card.date_of_birth.strftime("%d/%m/%Y"),
+                      applicant_gender=card.gender_label, applicant_address=card.address)
+        message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
+    previous = returning_citizen(site, values.get("applicant_id_number", "").strip())
+    reused = 0
+    if previous:
+        for key, value in previous.items():
+            if not values.get(key):
+                values[key] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
+                reused += 1
+        message = (message + " " if message else "") + gettext(
+            "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
+    elif not payload.strip():
+        message = gettext("Chưa có hồ sơ nào của số định danh này.")
+    values["reused_fields"] = reused
+    return _applicant(values, message, level)
+
+
+def _applicant(values, message, level, status=200):
+    response = render("dossiers/partials/_applicant.html", "dossiers/partials/_applicant.html",
+                      values=values, message=message, level=level)
+    return response, status
+
+
+@bp.post("", strict_slashes=False)
+@staff_only
+def create():
+    """Receive (Mẫu 01), ask for more papers (Mẫu 02) or refuse (Mẫu 03) — the officer decides."""
+    site = current_site()
+    form = request.form
+    procedure = get_owned(Procedure, site, form.get("procedure_id", ""))
+    received = {int(i) for i in form.getlist("documents") if i.isdigit()}
+    intake = validate_intake(procedure, form, received)
+    if form.get("ticket_id"):
+        intake.ticket_id = get_owned(Ticket, site, form["ticket_id"]).id
+    decision = form.get("decision")
+    if decision == "receive":
+        dossier = receive_dossier(site, current_user, intake)
+    elif decision == "supplement":
+        dossier = request_supplement_at_intake(site, current_user, intake,
+                                               form.get("missing_extra", "").splitlines())
+    elif decision == "refuse":
+        dossier = refuse_at_intake(site, current_user, intake, form.get("reasons", ""))
+    else:
+        raise DomainError("Thao tác không hợp lệ.")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id), code=303)
+
+
+@bp.get("/<dossier_id>")
+@staff_only
+def show(dossier_id):
+    site = current_site()
+    dossier = get_owned(Dossier, site, dossier_id)
+    return _detail(site, dossier)
+
+
+def _detail(site, dossier, message=None, level="info"):
+    events = db.session.execute(
+        select(Event, StaffUser.full_name).outerjoin(StaffUser, StaffUser.id == Event.actor_id)
+        .where(Event.aggregate_id == dossier.id).order_by(Event.seq)).all()
+    return render("dossiers/show.html", "dossiers/partials/_detail.html", site=site, dossier=dossier,
+                  events=events, labels=lifecycle.STATUS_LABELS, channels=CHANNELS, message=message,
+                  level=level)
+
+
+@bp.post("/<dossier_id>/steps/<step>")
+@staff_only
+def step(dossier_id, step):
+    site = current_site()
+    dossier = get_owned(Dossier, site, dossier_id)
+    operation = STEPS.get(step)
+    if operation is None:
+        raise DomainError("Thao tác không hợp lệ.")
+    operation(site, dossier, current_user, request.form)
+    return _detail(site, dossier, gettext("Đã cập nhật hồ sơ {code}.", code=dossier.code))
+
+
+@bp.get("/log")
+@staff_only
+def tracking_log():
+    """Sổ theo dõi hồ sơ for a date range (dd/mm/yyyy), on screen and printable."""
+    site = current_site()
+    start = parse_date(request.args.get("from")) or business_date()
+    end = parse_date(request.args.get("to")) or start
+    if end < start or (end - start) > timedelta(days=366):
+        raise DomainError("Khoảng ngày không hợp lệ (tối đa một năm).")
+    begin, finish = local_day_bounds(start)[0], local_day_bounds(end)[1]
+    rows = list(db.session.scalars(
+        select(Dossier).where(Dossier.site_id == site.id, Dossier.received_at >= begin,
+                              Dossier.received_at < finish).order_by(Dossier.log_number)))
+    return render("dossiers/log.html", "dossiers/log.html", site=site, rows=rows, start=start, end=end,
+                  labels=lifecycle.STATUS_LABELS, channels=CHANNELS)
+
+
+@bp.get("/<dossier_id>/receipt.pdf")
+@staff_only
+def receipt(dossier_id):
+    """Mẫu 01 as a PDF: one A4 copy or two A5 copies on a landscape A4 (RECEIPT_PAPER)."""
+    site = current_site()
+    dossier = get_owned(Dossier, site, dossier_id)
+    if dossier.code is None:
+        raise DomainError("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận.")
+    paper = request.args.get("paper") or current_app.config["RECEIPT_PAPER"]
+    if paper not in ("A4", "A5x2"):
+        raise DomainError("Khổ giấy không hợp lệ.")
+    data = ReceiptData.from_dict(_receipt_payload(site, dossier))
+    return pdf_response(receipt_pdf(data, paper), f"{dossier.code}-mau01.pdf")
+
+
+@bp.post("/<dossier_id>/print-slip")
+@staff_only
+def print_slip(dossier_id):
+    """The receipt on the counter's thermal printer, QR included; sent after commit."""
+    site = current_site()
+    dossier = get_owned(Dossier, site, dossier_id)
+    counter = my_counter(site)
+    if dossier.code is None or counter is None or not counter.printer_url:
+        raise DomainError("Hãy chọn quầy có máy in để in phiếu nhiệt.")
+    queue_print_job(site, counter.printer_url, f"Quầy {counter.number}", None,
+                    _receipt_payload(site, dossier), document="receipt")
+    app = current_app._get_current_object()
+    after_commit(lambda: wake_print_worker(app))
+    return _detail(site, dossier, gettext("Đã gửi giấy tiếp nhận tới máy in của quầy {n}.", n=counter.number))
+
+
+def _receipt_payload(site, dossier) -> dict:
+    officer = db.session.get(StaffUser, dossier.received_by_id) if dossier.received_by_id else None
+    return receipt_payload(site, dossier, officer.full_name if officer else "", public_base_url())
+
+
+def pdf_response(data: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(data, mimetype="application/pdf", headers=headers)
+
+
+def public_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+

@@ -1,0 +1,97 @@
+"""Public tracking: what anyone holding the receipt may see — masked, no ID, phone or address."""
+
+import hmac
+import re
+import time
+from collections import defaultdict, deque
+from threading import Lock
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select
+
+from models import Dossier, Event
+from motcua.extensions import db
+
+from .lifecycle import STATUS_LABELS
+
+HISTORY_LABELS = {
+    "dossier.received": "Đã tiếp nhận hồ sơ",
+    "dossier.transferred": "Đã chuyển cơ quan giải quyết",
+    "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "dossier.supplemented": "Đã bổ sung hồ sơ; thời hạn giải quyết tính lại",
+    "dossier.rescheduled": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "dossier.result_ready": "Đã có kết quả, mời nhận kết quả",
+    "dossier.returned": "Đã trả kết quả",
+    "dossier.refused": "Từ chối giải quyết",
+    "dossier.stopped": "Dừng giải quyết theo đề nghị",
+}
+CODE = re.compile(r"^[0-9A-Z.]{1,35}-\d{6}-\d{4,8}$")
+
+
+def mask_name(name: str) -> str:
+    """'Nguyễn Thị Hồng Nhung' → 'Nguyễn T. H. N.': the family name and initials only."""
+    parts = name.split()
+    if len(parts) <= 1:
+        return (parts[0][0] + ".") if parts else ""
+    return " ".join([parts[0]] + [p[0] + "." for p in parts[1:]])
+
+
+def find_for_tracking(code: str, check: str) -> Dossier | None:
+    """The dossier whose code AND check match; None otherwise (one answer for both cases)."""
+    code, check = (code or "").strip().upper(), (check or "").strip().upper()
+    if not CODE.match(code) or not check:
+        return None
+    dossier = db.session.scalars(select(Dossier).where(Dossier.code == code)).first()
+    if dossier is None or not hmac.compare_digest(dossier.check, check):
+        return None
+    return dossier
+
+
+def public_view(dossier: Dossier) -> dict:
+    """Procedure, status, appointment and dated history; the applicant only as a masked name."""
+    events = db.session.scalars(
+        select(Event).where(Event.aggregate_id == dossier.id, Event.kind.in_(HISTORY_LABELS))
+        .order_by(Event.seq))
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "applicant": mask_name(dossier.applicant_name),
+        "status": STATUS_LABELS.get(dossier.status, dossier.status),
+        "status_key": dossier.status,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "rescheduled": dossier.rescheduled,
+        "history": [(event.occurred_at, HISTORY_LABELS[event.kind]) for event in events],
+    }
+
+
+def split_scanned_url(text: str) -> tuple[str, str]:
+    """A receipt QR typed by a keyboard-wedge scanner: '…/T/<CODE>?K=<CHECK>' → (code, check)."""
+    parts = urlsplit((text or "").strip())
+    path = parts.path.rstrip("/")
+    code = path.rsplit("/", 1)[-1] if "/" in path else ""
+    query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
+    return code.upper(), query.get("k", "").upper()
+
+
+class RateLimiter:
+    """A sliding-window limit per key (client address), in this process.
+
+    The site server runs one process; a central server with several workers needs shared
+    storage instead (a later issue).
+    """
+
+    def __init__(self):
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._lock = Lock()
+
+    def allow(self, key: str, limit: int, window: float = 60.0) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[key]
+            while hits and now - hits[0] > window:
+                hits.popleft()
+            if len(hits) >= limit:
+                return False
+            hits.append(now)
+            return True
