@@ -11,7 +11,7 @@ from domain.printing import latest_job_for_ticket, queue_print_job, ticket_paylo
 from domain.site import current_site, find_kiosk, get_owned, priority_categories, site_queues
 from domain.tickets import issue_ticket
 from domain.waiting import queue_outlook
-from models import PrintJob, PriorityCategory, Queue, Ticket
+from models import PrintJob, PriorityCategory, Procedure, Queue, Ticket
 from motcua.extensions import db
 from motcua.transactions import after_commit
 from motcua.web import render
@@ -110,3 +110,23 @@ def print_preview(job_id):
     if job.document != "ticket" or not path.exists():
         abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
+
+
+@bp.get("/thu-tuc")
+def procedures():
+    """What each procedure needs, so citizens come prepared: grouped by field."""
+    site = current_site()
+    rows = db.session.scalars(
+        select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
+        .order_by(Procedure.field, Procedure.name))
+    fields: dict[str, list] = {}
+    for procedure in rows:
+        fields.setdefault(procedure.field, []).append(procedure)
+    return render("kiosk/procedures.html", "kiosk/partials/_procedures.html", site=site, fields=fields)
+
+
+@bp.get("/thu-tuc/<procedure_id>")
+def procedure(procedure_id):
+    site = current_site()
+    item = get_owned(Procedure, site, procedure_id)
+    return render("kiosk/procedure.html", "kiosk/partials/_procedure.html", site=site, procedure=item)

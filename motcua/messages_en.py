@@ -3,6 +3,8 @@
 tests/test_i18n.py checks that every string the templates and messages use is here.
 """
 
+from .messages_en_dossiers import EN_DOSSIERS
+
 EN = {
     # Kiosk
     "Lấy số thứ tự": "Take a queue number",
@@ -198,3 +200,4 @@ EN = {
     "Địa chỉ máy in “{url}” thiếu tên máy hoặc cổng.": "Printer address “{url}” lacks a host or port.",
     "Độ rộng in “{w}” không hợp lệ (384, 512 hoặc 576).": "Print width “{w}” is not valid (384, 512 or 576).",
 }
+EN.update(EN_DOSSIERS)

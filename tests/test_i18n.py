@@ -7,7 +7,8 @@ from pathlib import Path
 from motcua.messages_en import EN
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGE_CALLS = {"gettext", "DomainError", "NotFound", "PrinterError", "error_response"}
+MESSAGE_CALLS = {"gettext", "DomainError", "NotFound", "PrinterError", "error_response", "CardParseError",
+                 "CatalogueError"}
 
 
 def template_strings():
@@ -37,3 +38,16 @@ def test_every_visible_string_has_english():
 def test_translations_keep_their_placeholders():
     for vietnamese, english in EN.items():
         assert set(re.findall(r"{(\w+)", vietnamese)) == set(re.findall(r"{(\w+)", english)), vietnamese
+
+
+def test_labels_chosen_at_run_time_have_english():
+    from domain.dossiers import CHANNELS
+    from domain.lifecycle import STATUS_LABELS
+    from domain.receipts import KIND_LABELS
+    from domain.tracking import HISTORY_LABELS
+    from models import JOB_STATUSES, POINT_KINDS, ROLES
+
+    labels = [*CHANNELS.values(), *STATUS_LABELS.values(), *KIND_LABELS.values(), *HISTORY_LABELS.values(),
+              *JOB_STATUSES.values(), *POINT_KINDS.values(), *ROLES.values(),
+              "Quá hạn", "Đến hạn hôm nay", "Đến hạn ngày làm việc tiếp theo"]
+    assert [label for label in labels if label not in EN] == []

@@ -118,3 +118,16 @@ def test_english_switch_and_nfd_input_is_normalised(client, app):
     nfd = unicodedata.normalize("NFD", "vip người")
     response = take(client, app, "A", priority=nfd)
     assert unicodedata.normalize("NFC", nfd) in response.get_data(as_text=True)
+
+
+def test_kiosk_shows_what_a_procedure_needs(client, app):
+    listing = client.get("/kiosk/thu-tuc").get_data(as_text=True)
+    assert "Chứng thực bản sao từ bản chính" in listing and "Hộ tịch" in listing
+    with app.app_context():
+        from models import Procedure
+
+        procedure_id = db.session.scalar(select(Procedure.id).where(Procedure.code == "1.004222"))
+    page = client.get(f"/kiosk/thu-tuc/{procedure_id}").get_data(as_text=True)
+    assert "Tờ khai thay đổi thông tin cư trú (CT01)" in page and "Bản sao" in page
+    assert "7 ngày làm việc" in page and "20.000 đồng" in page
+    assert "Tra cứu hồ sơ" in client.get("/kiosk").get_data(as_text=True)
