@@ -1,6 +1,7 @@
 """Dossiers at the counter: intake (Mẫu 01/02/03), the legal steps, forms, scans, the log."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -18,11 +19,13 @@ from domain.dossiers import (
     returning_citizen,
     validate_intake,
 )
+from domain.events import record_event
 from domain.printing import queue_print_job
 from domain.receipts import receipt_payload
 from domain.site import current_site, get_owned
+from domain.uploads import check_and_store, read_stored
 from hardware.forms import ReceiptData, receipt_pdf
-from models import COUNTER_ROLES, Dossier, Event, Procedure, StaffUser, Ticket
+from models import COUNTER_ROLES, Attachment, Dossier, Event, Procedure, StaffUser, Ticket
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
@@ -186,6 +189,47 @@ def step(dossier_id, step):
         raise DomainError("Thao tác không hợp lệ.")
     operation(site, dossier, current_user, request.form)
     return _detail(site, dossier, gettext("Đã cập nhật hồ sơ {code}.", code=dossier.code))
+
+
+@bp.post("/<dossier_id>/attachments")
+@staff_only
+def attach(dossier_id):
+    """A scanned paper (số hóa): checked by content, images re-encoded, stored outside static/."""
+    site = current_site()
+    dossier = get_owned(Dossier, site, dossier_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise DomainError("Hãy chọn tệp cần tải lên.")
+    config = current_app.config
+    stored = check_and_store(upload.read(config["UPLOAD_MAX_BYTES"] + 1), upload.filename, upload_dir(),
+                             config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"])
+    document = request.form.get("document", "").strip()[:300] or upload.filename[:300]
+    attachment = Attachment(site_id=site.id, dossier_id=dossier.id, document=document,
+                            stored_name=stored.stored_name, media_type=stored.media_type, size=stored.size,
+                            sha256=stored.sha256, uploaded_by_id=current_user.id)
+    db.session.add(attachment)
+    db.session.flush()
+    record_event(site.id, "dossier.document_scanned", dossier.id,
+                 {"code": dossier.code, "document": document, "sha256": stored.sha256}, current_user.id)
+    db.session.refresh(dossier)
+    return _detail(site, dossier, gettext("Đã lưu bản số hóa “{name}”.", name=document))
+
+
+@bp.get("/attachments/<attachment_id>")
+@staff_only
+def attachment(attachment_id):
+    """Staff only, as a download: a scan is never rendered inline by the browser."""
+    site = current_site()
+    item = get_owned(Attachment, site, attachment_id)
+    data = read_stored(upload_dir(), item.stored_name)
+    extension = item.stored_name.rsplit(".", 1)[-1]
+    headers = {"Content-Disposition": f'attachment; filename="{item.id}.{extension}"',
+               "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(data, mimetype=item.media_type, headers=headers)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.instance_path) / "uploads"
 
 
 @bp.get("/log")

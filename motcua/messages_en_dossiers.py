@@ -110,6 +110,12 @@ EN_DOSSIERS = {
     "Quá hạn": "Overdue",
     "Đến hạn hôm nay": "Due today",
     "Đến hạn ngày làm việc tiếp theo": "Due next working day",
+    "Bản số hóa": "Scanned papers",
+    "Giấy tờ": "Paper",
+    "Tệp quét (PDF, JPEG, PNG)": "Scan (PDF, JPEG, PNG)",
+    "Tải lên": "Upload",
+    "Hãy chọn tệp cần tải lên.": "Choose a file to upload.",
+    "Đã lưu bản số hóa “{name}”.": "Scan of “{name}” saved.",
     # Statuses, history, channels, kinds
     "Yêu cầu bổ sung khi tiếp nhận": "Papers requested at intake",
     "Từ chối tiếp nhận": "Refused at intake",
