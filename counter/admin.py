@@ -1,13 +1,14 @@
 """Site administration: details, queues, counters, kiosks, printers, priority categories."""
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain import DomainError
 from domain import site_config as config
+from domain.catalogue import CatalogueError, export_csv, import_csv
 from domain.site import current_site, get_owned, site_counters, site_queues
-from models import POINT_KINDS, Counter, Kiosk, PrintJob, PriorityCategory, Queue
+from models import POINT_KINDS, Counter, Kiosk, PrintJob, PriorityCategory, Procedure, Queue
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import render
@@ -20,9 +21,12 @@ admin_only = roles_required("admin")
 DEVICES = {"counter": Counter, "kiosk": Kiosk}
 
 
-def _page(message=None, level="info"):
+def _page(message=None, level="info", csv_errors=()):
     site = current_site()
     context = {
+        "csv_errors": [(row, column, gettext(text)) for row, column, text in csv_errors],
+        "procedure_count": db.session.scalar(select(func.count()).select_from(Procedure)
+                                             .where(Procedure.site_id == site.id)),
         "site": site,
         "kinds": POINT_KINDS,
         "queues": site_queues(site),
@@ -98,6 +102,31 @@ def add_kiosk():
     config.add_kiosk(current_site(), current_user, form.get("code", ""), form.get("name", ""),
                      form.get("printer_url", ""))
     return _saved()
+
+
+@bp.get("/procedures.csv")
+@admin_only
+def export_procedures():
+    """The procedure catalogue as CSV (UTF-8 with BOM); ?sep=semicolon for Excel in vi-VN."""
+    delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    headers = {"Content-Disposition": 'attachment; filename="danh-muc-thu-tuc.csv"'}
+    return Response(export_csv(current_site(), delimiter=delimiter), mimetype="text/csv", headers=headers)
+
+
+@bp.post("/procedures/import")
+@admin_only
+def import_procedures():
+    """All or nothing: every row is checked first, and every error is listed at once."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise DomainError("Hãy chọn tệp cần tải lên.")
+    try:
+        report = import_csv(current_site(), current_user, upload.read())
+    except CatalogueError as exc:
+        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors), 422
+    return _page(gettext("Đã nhập danh mục: {created} thủ tục mới, {updated} thủ tục được cập nhật, "
+                         "{unchanged} không đổi.", created=report.created, updated=report.updated,
+                         unchanged=report.unchanged))
 
 
 @bp.post("/categories/<category_id>/toggle")

@@ -1,29 +1,30 @@
 """The procedure catalogue (danh mục thủ tục) as CSV: export to a spreadsheet, edit, import back.
 
-The file is UTF-8 with a BOM (Excel needs it to show Vietnamese), one procedure per row, and a
-header row naming the columns below. Only ma_thu_tuc, ten_thu_tuc and linh_vuc are required;
-an absent column leaves that value unchanged on existing procedures (defaults for new ones),
-an empty cell means the default (0, "", or the default in brackets).
+The file is UTF-8 (export adds the BOM Excel needs to show Vietnamese), one procedure per row
+under a header row of these columns. Only the first three are required. A column left out keeps
+existing procedures' values (new ones get the default); an empty cell means 0, "" or the default
+in brackets. Flags are "có" / "không"; diacritics are optional when typing flags and kinds.
 
-    ma_thu_tuc          code, e.g. 1.001193 (at most 40 characters)
+    ma_thu_tuc          code, the key: e.g. 1.001193 (at most 40 characters)
     ten_thu_tuc         name (300)
     linh_vuc            field, lĩnh vực (120)
     co_quan             competent agency (200)
-    thoi_han_ngay       deadline in working days (whole number, 0 or more)
-    thoi_han_gio        deadline in working hours (whole number, 0 or more)
-    trong_ngay          same-day procedure: "có" / "không"; if "có", both deadlines must be 0
+    thoi_han_ngay       deadline in working days, a whole number
+    thoi_han_gio        deadline in working hours, a whole number
+    trong_ngay          same-day ["không"]; if "có" both deadlines are 0, otherwise one is above 0
     ap_dung_15h         the 15:00 rule applies ["có"]
-    le_phi              fee in VND; 15000, 15.000 and 15,000 all read as 15000
+    le_phi              fee in VND: 15000, 15.000 and 15,000 all read as 15000
     ghi_chu_le_phi      fee note (300)
-    giay_to             documents: "Tờ khai (bản chính) x1 | Giấy chứng sinh (bản sao) x2";
-                        kind is (bản chính), (bản sao) or (xuất trình); "x1" may be left out;
-                        a name may hold brackets but not "|"
+    giay_to             "Tờ khai (bản chính) x1 | Giấy chứng sinh (bản sao) x2 | CCCD (xuất trình) x1":
+                        kind (bản chính|bản sao|xuất trình) last in brackets, " xN" optional (1);
+                        names may contain brackets but not "|"
     chi_nop_truc_tiep   in person only ["không"]; if "có", cho_phep_buu_chinh must be "không"
     cho_phep_buu_chinh  may be sent by post ["có"]
     dang_ap_dung        active ["có"]
 
-Export writes commas; import also reads the semicolons Excel writes in the vi-VN locale.
-Import is all-or-nothing: every row is checked first and any error imports nothing.
+Export writes commas (or the delimiter asked for); import reads commas, semicolons (Excel in the
+vi-VN locale) or tabs. Import is all-or-nothing and matches rows to procedures by code: it
+updates or creates, never deletes. Rows are numbered as a spreadsheet shows them (header = 1).
 """
 
 import csv
@@ -54,8 +55,11 @@ DEFAULTS = {"agency": "", "deadline_days": 0, "deadline_hours": 0, "same_day": F
             "active": True}
 KINDS = {"original": "bản chính", "copy": "bản sao", "shown": "xuất trình"}
 YES, NO = "có", "không"
+# Matched without diacritics: many admins type with the Vietnamese input method off.
+KIND_WORDS = {"ban chinh": "original", "ban sao": "copy", "xuat trinh": "shown"} | {k: k for k in KINDS}
+FLAG_WORDS = {"co": True, "khong": False}
 DOCUMENT = re.compile(r"(?P<name>.+?)\s*\((?P<kind>[^()]+)\)\s*(?:[x×]\s*(?P<count>\S+))?", re.IGNORECASE)
-WHOLE = re.compile(r"\d+|\d{1,3}(?:[., ]\d{3})+")  # 15000, 15.000, 15,000
+WHOLE = re.compile(r"\d+|\d{1,3}(?:[., ]\d{3})+", re.ASCII)  # 15000, 15.000, 15,000
 # A national code such as 1.000890 that a spreadsheet read as a number and saved as 1.00089.
 NUMBER_LIKE_CODE = re.compile(r"\d\.\d{1,5}")
 
@@ -109,15 +113,24 @@ def import_csv(site, actor, data: bytes) -> ImportReport:
     """Check every row, then create or update procedures by code; raise CatalogueError listing all errors."""
     header, rows = _read_table(data)
     existing = {p.code: p for p in db.session.scalars(select(Procedure).where(Procedure.site_id == site.id))}
+    entries = _check_rows(header, rows, existing)
+    changed = [_save(site, actor, values, current) for values, current in entries]
+    created = sum(1 for _, current in entries if current is None)
+    updated = sum(1 for names in changed if names) - created
+    in_file = {values["code"] for values, _ in entries}
+    return ImportReport(created, updated, len(entries) - created - updated, len(existing.keys() - in_file))
+
+
+def _check_rows(header: list[str], rows: list, existing: dict) -> list[tuple[dict, Procedure | None]]:
+    """Merge each row with the stored procedure of its code; raise CatalogueError listing every problem."""
     entries, errors, seen = [], [], set()
     for number, cells in rows:
         problems: list[tuple[str, str]] = []
         values = _parse_row(header, cells, problems)
-        code = values.get("code")
-        if code and code in seen:
+        if values["code"] and values["code"] in seen:
             problems.append(("ma_thu_tuc", DUPLICATE))
-        seen.add(code)
-        current = existing.get(code)
+        seen.add(values["code"])
+        current = existing.get(values["code"])
         merged = {**(_snapshot(current) if current else DEFAULTS), **values}
         if not problems:  # a cell that did not parse would only add confusing follow-on errors
             problems += _check_rules(merged)
@@ -125,10 +138,7 @@ def import_csv(site, actor, data: bytes) -> ImportReport:
         entries.append((merged, current))
     if errors:
         raise CatalogueError(errors)
-    changed = [_save(site, actor, values, current) for values, current in entries]
-    created = sum(1 for current, _ in entries if current is None)
-    updated = sum(bool(c) for c in changed) - created
-    return ImportReport(created, updated, len(entries) - created - updated, len(existing.keys() - seen))
+    return entries
 
 
 def _cell(value) -> str:
@@ -186,6 +196,11 @@ def _clean(cell: str) -> str:
     return unicodedata.normalize("NFC", " ".join(cell.split()))
 
 
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _parse_row(header: list[str], cells: list[str], problems: list) -> dict:
     """Read one row's cells into Procedure values, appending (column, message) for each bad cell."""
     if any(cell for name, cell in zip(header, cells, strict=False) if not name) or any(cells[len(header):]):
@@ -214,7 +229,7 @@ def _parse_cell(column: str, cell: str) -> tuple[object, str | None]:
             return 0, None
         return (int(re.sub(r"\D", "", cell)), None) if WHOLE.fullmatch(cell) else (None, NOT_WHOLE)
     if column != "giay_to":
-        answer = {YES: True, NO: False, "": DEFAULTS[attribute]}.get(cell.lower())
+        answer = FLAG_WORDS.get(_plain(cell), DEFAULTS[attribute] if not cell else None)
         return answer, NOT_FLAG if answer is None else None
     return _parse_documents(cell)
 
@@ -225,12 +240,11 @@ def _parse_documents(cell: str) -> tuple[list, str | None]:
         match = DOCUMENT.fullmatch(item)
         if match is None:
             return documents, BAD_DOCUMENT
-        written = match["kind"].strip().lower()
-        kind = next((key for key, label in KINDS.items() if written in (key, label)), None)
+        kind = KIND_WORDS.get(_plain(match["kind"].strip()))
         if kind is None:
             return documents, BAD_KIND
         count = match["count"] or "1"
-        if not count.isdigit() or int(count) < 1:
+        if not (count.isascii() and count.isdigit()) or int(count) < 1:
             return documents, BAD_COUNT
         documents.append({"name": match["name"], "kind": kind, "count": int(count)})
     return documents, None

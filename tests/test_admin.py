@@ -71,3 +71,23 @@ def test_paused_queue_stops_the_kiosk_and_reopens(client, app, staff):
     assert take(client, app, "A").status_code == 409
     admin.post(f"/admin/queues/{queue_a}/toggle")
     assert take(client, app, "A").status_code == 200
+
+
+def test_catalogue_round_trip_through_the_admin_screen(app, staff):
+    import io
+
+    admin = staff("admin")
+    exported = admin.get("/admin/procedures.csv")
+    assert exported.mimetype == "text/csv" and exported.data.startswith(b"\xef\xbb\xbf")
+    assert "Đăng ký khai sinh" in exported.data.decode("utf-8-sig")
+    edited = exported.data.decode("utf-8-sig").replace("20000", "25000", 1).encode("utf-8-sig")
+    response = admin.client.post("/admin/procedures/import", data={"file": (io.BytesIO(edited), "dm.csv")},
+                                 headers={"X-CSRFToken": admin.token, "HX-Request": "true"},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 200 and "1 thủ tục được cập nhật" in response.get_data(as_text=True)
+    broken = edited.decode("utf-8-sig").replace("Đăng ký khai sinh", "", 1).encode("utf-8")
+    response = admin.client.post("/admin/procedures/import", data={"file": (io.BytesIO(broken), "dm.csv")},
+                                 headers={"X-CSRFToken": admin.token, "HX-Request": "true"},
+                                 content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "chưa nhập dòng nào" in html and "Thiếu tên thủ tục" in html

@@ -284,3 +284,33 @@ def test_make_up_saturday_from_the_override_table_counts(app, officer):
 
     with app.app_context():
         assert calendar_for(current_site()).is_working_day(saturday)
+
+
+def test_scanned_paper_is_checked_stored_outside_static_and_shown_to_staff_only(app, officer, client):
+    import io
+
+    from PIL import Image
+
+    row = dossier(app, intake(officer, app))
+    exif = Image.Exif()
+    exif[0x010F] = "Máy quét"  # Make
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(photo, "JPEG", exif=exif)
+    upload = {"document": "Tờ khai", "file": (io.BytesIO(photo.getvalue()), "to-khai.jpg")}
+    post = officer.client.post(f"/counter/dossiers/{row.id}/attachments", data=upload,
+                               headers={"X-CSRFToken": officer.token, "HX-Request": "true"},
+                               content_type="multipart/form-data")
+    assert post.status_code == 200 and "Đã lưu bản số hóa" in post.get_data(as_text=True)
+    with app.app_context():
+        from models import Attachment
+
+        item = db.session.scalars(select(Attachment)).one()
+    stored = officer.get(f"/counter/dossiers/attachments/{item.id}")
+    assert stored.headers["Content-Disposition"].startswith("attachment")
+    assert Image.open(io.BytesIO(stored.data)).getexif() == {}
+    assert client.get(f"/counter/dossiers/attachments/{item.id}").status_code == 302  # not for the public
+    fake = officer.client.post(f"/counter/dossiers/{row.id}/attachments",
+                               data={"file": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "scan.pdf")},
+                               headers={"X-CSRFToken": officer.token, "HX-Request": "true"},
+                               content_type="multipart/form-data")
+    assert fake.status_code == 409 and "không phải PDF, JPEG hoặc PNG" in fake.get_data(as_text=True)
