@@ -49,6 +49,7 @@ STEPS = {
         f.get("authorisation", "")),
     "refuse": lambda s, d, o, f: lifecycle.refuse(s, d, o, f.get("reasons", "")),
     "stop": lambda s, d, o, f: lifecycle.stop(s, d, o, f.get("reason", "")),
+    "late-reason": lambda s, d, o, f: lifecycle.note_late_reason(s, d, o, f.get("reason", "")),
     "reschedule": lambda s, d, o, f: lifecycle.reschedule(s, d, o, f.get("reason", ""),
                                                           parse_date(f.get("new_date"))),
 }

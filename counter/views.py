@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from domain import DomainError
+from domain.lifecycle import watch_counts
 from domain.printing import latest_job_for_ticket, reprint
 from domain.site import current_site, get_owned, site_counters, site_queues
 from domain.tickets import (
@@ -71,6 +72,7 @@ def _workspace(site, counter, message=None, level="info", called=None):
         "message": message,
         "level": level,
         "called": called,
+        "watch": watch_counts(site),
     }
     response = render("counter/index.html", "counter/partials/_workspace.html", **context)
     response.headers["HX-Trigger"] = "queue-changed"

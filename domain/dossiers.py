@@ -126,7 +126,7 @@ def _new_dossier(site, officer, intake: Intake, status: str, now: datetime) -> D
         applicant_address=intake.applicant_address, applicant_phone=intake.applicant_phone,
         applicant_email=intake.applicant_email, proxy=intake.proxy, documents=intake.documents,
         sets=intake.sets, fee=intake.fee, notes=intake.notes, reused_fields=intake.reused_fields,
-        rescheduled=False, missing=[], reasons="", result_note="",
+        rescheduled=False, missing=[], reasons="", result_note="", late_reason="",
     )
     db.session.add(dossier)
     return dossier

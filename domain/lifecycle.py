@@ -7,9 +7,14 @@ the appointment may be moved once, with an apology (Mẫu 04), at least one work
 
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
+
+from models import Dossier
+from motcua.extensions import db
+
 from . import DomainError
 from .calendar import calendar_for, due_from, local_date
-from .clock import VN, fmt_date, to_local, utcnow
+from .clock import VN, fmt_date, local_day_bounds, to_local, utcnow
 from .dossiers import clean
 from .events import record_event
 
@@ -137,6 +142,41 @@ def reschedule(site, dossier, officer, reason: str, new_date) -> None:
     dossier.rescheduled = True
     _record(dossier, "dossier.rescheduled", officer, reason=reason, new_due_at=dossier.due_at.isoformat(),
             original_due_at=dossier.original_due_at.isoformat())
+
+
+def flag_overdue(site) -> int:
+    """Record once, for every open dossier past its date, that it is overdue (never silently)."""
+    now = utcnow()
+    late = db.session.scalars(
+        select(Dossier).where(Dossier.site_id == site.id, Dossier.status.in_(OPEN + ("result_ready",)))
+        .where(Dossier.due_at < now, Dossier.overdue_at.is_(None)))
+    count = 0
+    for dossier in late:
+        dossier.overdue_at = now
+        _record(dossier, "dossier.overdue", None, due_at=dossier.due_at.isoformat())
+        count += 1
+    return count
+
+
+def note_late_reason(site, dossier, officer, reason: str) -> None:
+    """Why an overdue dossier is late: shown on the watch until the dossier is closed."""
+    reason = clean(reason, 1000)
+    if not reason:
+        raise DomainError("Hãy ghi rõ lý do chậm trễ.")
+    if dossier.due_at is None or dossier.due_at >= utcnow():
+        raise DomainError("Hồ sơ {code} chưa quá hạn.", code=dossier.code or "—")
+    dossier.late_reason = reason
+    _record(dossier, "dossier.late_reason", officer, reason=reason)
+
+
+def watch_counts(site) -> dict:
+    """How many open dossiers are overdue, and due today: the counter's banner."""
+    now = utcnow()
+    end_of_today = local_day_bounds(local_date(now))[1]
+    open_due = select(func.count()).select_from(Dossier).where(
+        Dossier.site_id == site.id, Dossier.status.in_(OPEN + ("result_ready",)))
+    return {"overdue": db.session.scalar(open_due.where(Dossier.due_at < now)),
+            "today": db.session.scalar(open_due.where(Dossier.due_at >= now, Dossier.due_at < end_of_today))}
 
 
 def overdue_watch(site, dossiers: list) -> dict:

@@ -76,6 +76,8 @@ class Dossier(SiteOwned, db.Model):
     original_due_at: Mapped[datetime | None]
     rescheduled: Mapped[bool] = mapped_column(default=False)  # the date may move only once
     returned_at: Mapped[datetime | None]
+    overdue_at: Mapped[datetime | None]  # when the watch found it past its date
+    late_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     result_note: Mapped[str] = mapped_column(Text, default="")
 
     procedure: Mapped[Procedure] = relationship()

@@ -116,6 +116,12 @@ EN_DOSSIERS = {
     "Tải lên": "Upload",
     "Hãy chọn tệp cần tải lên.": "Choose a file to upload.",
     "Đã lưu bản số hóa “{name}”.": "Scan of “{name}” saved.",
+    "Hồ sơ đã quá hạn.": "This dossier is overdue.",
+    "Lý do quá hạn": "Reason for the delay",
+    "Ghi lý do": "Record the reason",
+    "Chưa ghi lý do quá hạn": "No reason recorded yet",
+    "Hồ sơ {code} chưa quá hạn.": "Dossier {code} is not overdue.",
+    "Hồ sơ quá hạn: {overdue} · đến hạn hôm nay: {today}": "Overdue dossiers: {overdue} · due today: {today}",
     # Statuses, history, channels, kinds
     "Yêu cầu bổ sung khi tiếp nhận": "Papers requested at intake",
     "Từ chối tiếp nhận": "Refused at intake",

@@ -169,6 +169,8 @@ COUNTER_ROUTES = [
     ("get", f"/counter/dossiers/{ZERO}/receipt.pdf"),
     ("post", f"/counter/dossiers/{ZERO}/print-slip"),
     ("post", f"/counter/dossiers/{ZERO}/steps/transfer"),
+    ("post", f"/counter/dossiers/{ZERO}/attachments"),
+    ("get", f"/counter/dossiers/attachments/{ZERO}"),
     ("get", "/counter/waiting"),
     ("post", "/counter/select"),
     ("post", "/counter/release"),

@@ -314,3 +314,30 @@ def test_scanned_paper_is_checked_stored_outside_static_and_shown_to_staff_only(
                                headers={"X-CSRFToken": officer.token, "HX-Request": "true"},
                                content_type="multipart/form-data")
     assert fake.status_code == 409 and "không phải PDF, JPEG hoặc PNG" in fake.get_data(as_text=True)
+
+
+def test_a_dossier_cannot_pass_its_date_silently(app, officer, staff):
+    from domain.lifecycle import flag_overdue
+    from domain.site import current_site
+
+    row = dossier(app, intake(officer, app))
+    early = step(officer, row, "late-reason", reason="Chờ UBND ký")
+    assert early.status_code == 409 and "chưa quá hạn" in early.get_data(as_text=True)
+    with app.app_context(), write_transaction():
+        db.session.get(Dossier, row.id).due_at = utcnow() - timedelta(minutes=5)
+    with app.app_context(), write_transaction():
+        assert flag_overdue(current_site()) == 1
+    with app.app_context(), write_transaction():
+        assert flag_overdue(current_site()) == 0  # recorded once
+    with app.app_context():
+        kinds = db.session.scalars(select(Event.kind).where(Event.aggregate_id == row.id)).all()
+    assert kinds.count("dossier.overdue") == 1
+    listing = officer.get("/counter/dossiers").get_data(as_text=True)
+    assert "Chưa ghi lý do quá hạn" in listing
+    step(officer, row, "late-reason", reason="Chờ xác minh của Công an xã")
+    listing = officer.get("/counter/dossiers").get_data(as_text=True)
+    assert "Chờ xác minh của Công an xã" in listing and "Chưa ghi lý do" not in listing
+    from .test_counter import at_counter
+
+    workspace = at_counter(staff, app, 1, username="giamsat").get("/counter").get_data(as_text=True)
+    assert "Hồ sơ quá hạn: 1" in workspace

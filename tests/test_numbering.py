@@ -108,3 +108,46 @@ def test_eight_processes_on_postgresql(postgres_app):
     config = {k: postgres_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "ROLE", "TESTING")}
     config["INSTANCE_PATH"] = postgres_app.instance_path
     assert_gap_free(postgres_app, run_concurrently(config))
+
+
+def _receive_many(config: dict, count: int, results) -> None:
+    """Receive `count` complete dossiers as one officer at one counter would, in its own process."""
+    from domain.dossiers import receive_dossier, validate_intake
+    from models import Procedure, StaffUser
+
+    app = create_app(config)
+    codes = []
+    with app.app_context():
+        site = current_site()
+        officer_id = db.session.scalar(select(StaffUser.id).where(StaffUser.username == "canbo1"))
+        procedure_id = db.session.scalar(select(Procedure.id).where(Procedure.code == "1.004194"))
+        db.session.rollback()
+        for _ in range(count):
+            with write_transaction():
+                procedure = db.session.get(Procedure, procedure_id)
+                intake = validate_intake(procedure, {"applicant_name": "Trần Văn Bình",
+                                                     "applicant_id_number": "001090123456"},
+                                         set(range(len(procedure.documents))))
+                codes.append(receive_dossier(site, db.session.get(StaffUser, officer_id), intake).code)
+    results.put(codes)
+
+
+def test_dossier_codes_are_gap_free_per_agency_and_day_with_eight_processes(app):
+    from models import Dossier
+
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    config = {"INSTANCE_PATH": app.instance_path, "TESTING": True}
+    workers = [ctx.Process(target=_receive_many, args=(config, 25, results)) for _ in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    codes = [code for _ in workers for code in results.get(timeout=120)]
+    for worker in workers:
+        worker.join(30)
+    assert len(codes) == len(set(codes)) == PROCESSES * 25
+    sequences = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert sequences == list(range(1, len(codes) + 1))
+    assert {code.rsplit("-", 1)[0] for code in codes} == {codes[0].rsplit("-", 1)[0]}  # one agency, one day
+    with app.app_context():
+        log_numbers = sorted(db.session.scalars(select(Dossier.log_number)))
+    assert log_numbers == list(range(1, len(codes) + 1))
