@@ -23,6 +23,7 @@ from domain.events import record_event
 from domain.printing import queue_print_job
 from domain.receipts import receipt_payload
 from domain.site import current_site, get_owned
+from domain.tracking import STAFF_LABELS
 from domain.uploads import check_and_store, read_stored
 from hardware.forms import ReceiptData, receipt_pdf
 from models import COUNTER_ROLES, Attachment, Dossier, Event, Procedure, StaffUser, Ticket
@@ -177,7 +178,7 @@ def _detail(site, dossier, message=None, level="info"):
         .where(Event.aggregate_id == dossier.id).order_by(Event.seq)).all()
     return render("dossiers/show.html", "dossiers/partials/_detail.html", site=site, dossier=dossier,
                   events=events, labels=lifecycle.STATUS_LABELS, channels=CHANNELS, message=message,
-                  level=level)
+                  level=level, event_labels=STAFF_LABELS)
 
 
 @bp.post("/<dossier_id>/steps/<step>")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hardware.escpos_job import encode_raster_job
 from hardware.forms import ReceiptData
@@ -27,6 +27,7 @@ from .clock import fmt_datetime, utcnow
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=2)
+BATCH = 20
 
 
 def ticket_payload(site, ticket: Ticket, ahead: int, wait_minutes: int) -> dict:
@@ -95,8 +96,12 @@ def render_job(job: PrintJob):
     return address, image, encode_raster_job(image)
 
 
-def _claim_heads() -> list:
-    """Claim the oldest pending job of every printer whose head is due; keep order per printer."""
+def _claim_batches() -> list[list]:
+    """Claim, per printer, its oldest pending jobs if the oldest is due; order is kept per printer.
+
+    Only the head of each printer's line is looked at (one indexed query), so claiming stays
+    cheap however many jobs wait; a batch of consecutive jobs goes out in one round.
+    """
     now = utcnow()
     with write_transaction():
         db.session.execute(  # a worker that died mid-send: try its job again
@@ -104,48 +109,65 @@ def _claim_heads() -> list:
             .where(PrintJob.status == "sending", PrintJob.claimed_at < now - STALE_CLAIM)
             .values(status="pending")
         )
-        heads = {}
-        for job in db.session.scalars(
-            select(PrintJob).where(PrintJob.status == "pending").order_by(PrintJob.id)
-        ):
-            heads.setdefault(job.printer_url, job)
-        claimed = []
-        for job in heads.values():
-            if job.next_attempt_at and job.next_attempt_at > now:
-                continue
-            job.status, job.claimed_at = "sending", now
-            job.attempts += 1
-            claimed.append(job.id)
-    return claimed
+        heads = db.session.execute(
+            select(PrintJob.printer_url, func.min(PrintJob.id))
+            .where(PrintJob.status == "pending").group_by(PrintJob.printer_url)
+        ).all()
+        batches = []
+        for printer_url, head_id in heads:
+            head = db.session.get(PrintJob, head_id)
+            if head.next_attempt_at and head.next_attempt_at > now:
+                continue  # the head waits for its retry; the jobs behind it wait too
+            jobs = db.session.scalars(
+                select(PrintJob).where(PrintJob.printer_url == printer_url, PrintJob.status == "pending")
+                .order_by(PrintJob.id).limit(BATCH)
+            ).all()
+            for job in jobs:
+                job.status, job.claimed_at = "sending", now
+            batches.append([job.id for job in jobs])
+    return batches
 
 
 def process_due_jobs() -> int:
-    """Send every printer's next due job once; return how many were sent."""
+    """Send every printer's due jobs, in order, stopping at its first failure; return how many were sent."""
     config = current_app.config
     preview_dir = Path(current_app.instance_path) / "print_preview"
-    sent = 0
-    for job_id in _claim_heads():
-        job = db.session.get(PrintJob, job_id)
-        error = ""
-        try:
-            address, image, data = render_job(job)
-            send_to_printer(address, data, config["PRINT_TIMEOUT_SECONDS"], preview_dir,
-                            str(job.id), image)
-        except PrinterError as exc:
-            error, data = str(exc), b""
-        except Exception as exc:  # a bad payload must not stop the worker for everyone
-            log.exception("print job %s failed", job_id)
-            error, data = f"Lỗi không xác định khi in: {exc}", b""
-        db.session.rollback()
-        with write_transaction():
+    outcomes, sent = {}, 0
+    for batch in _claim_batches():
+        for index, job_id in enumerate(batch):
             job = db.session.get(PrintJob, job_id)
-            _record_outcome(job, error, len(data), config)
-        sent += not error
+            error, size = _send(job, config, preview_dir)
+            outcomes[job_id] = (error, size, True)
+            if error:  # later jobs of this printer go back in line untouched
+                outcomes.update({later: ("", 0, False) for later in batch[index + 1:]})
+                break
+            sent += 1
+        db.session.rollback()
+    if outcomes:
+        with write_transaction():
+            for job_id, (error, size, tried) in outcomes.items():
+                _record_outcome(db.session.get(PrintJob, job_id), error, size, tried, config)
     return sent
 
 
-def _record_outcome(job: PrintJob, error: str, byte_count: int, config) -> None:
+def _send(job: PrintJob, config, preview_dir: Path) -> tuple[str, int]:
+    try:
+        address, image, data = render_job(job)
+        send_to_printer(address, data, config["PRINT_TIMEOUT_SECONDS"], preview_dir, str(job.id), image)
+    except PrinterError as exc:
+        return str(exc), 0
+    except Exception as exc:  # a bad payload must not stop the worker for everyone
+        log.exception("print job %s failed", job.id)
+        return f"Lỗi không xác định khi in: {exc}", 0
+    return "", len(data)
+
+
+def _record_outcome(job: PrintJob, error: str, byte_count: int, tried: bool, config) -> None:
     now = utcnow()
+    if not tried:
+        job.status = "pending"
+        return
+    job.attempts += 1
     if not error:
         job.status, job.sent_at, job.byte_count, job.last_error = "sent", now, byte_count, ""
         return

@@ -25,6 +25,14 @@ HISTORY_LABELS = {
     "dossier.refused": "Từ chối giải quyết",
     "dossier.stopped": "Dừng giải quyết theo đề nghị",
 }
+STAFF_LABELS = {
+    **HISTORY_LABELS,
+    "dossier.supplement_requested_at_intake": "Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)",
+    "dossier.refused_at_intake": "Từ chối tiếp nhận (Mẫu 03)",
+    "dossier.overdue": "Quá hạn giải quyết",
+    "dossier.late_reason": "Ghi lý do quá hạn",
+    "dossier.document_scanned": "Số hóa giấy tờ",
+}
 CODE = re.compile(r"^[0-9A-Z.]{1,35}-\d{6}-\d{4,8}$")
 
 

@@ -1,6 +1,6 @@
 """Tracking a dossier: the public page the receipt's QR opens, and the kiosk's "Tra cứu hồ sơ"."""
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, request
 
 from domain.tracking import RateLimiter, find_for_tracking, public_view, split_scanned_url
 from motcua.web import render
@@ -33,5 +33,11 @@ def lookup():
     code, check = split_scanned_url(scanned) if scanned else (request.args.get("code", ""),
                                                                request.args.get("check", ""))
     if not (code or check):
-        return render("tracking/lookup.html", "tracking/partials/_lookup_form.html")
-    return redirect(url_for("tracking.track", code=code.strip().upper() or "-", k=check.strip().upper()))
+        return render("tracking/lookup.html", "tracking/partials/_lookup_form.html", looked_up=False)
+    if _rate_limited():
+        abort(429)
+    dossier = find_for_tracking(code, check)
+    view = public_view(dossier) if dossier else None
+    status = 200 if view else 404
+    return render("tracking/lookup.html", "tracking/partials/_lookup_form.html", looked_up=True,
+                  view=view), status

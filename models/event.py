@@ -13,7 +13,10 @@ from motcua.extensions import db
 
 class Event(db.Model):
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_kind_seq", "kind", "seq"),)
+    __table_args__ = (
+        Index("ix_event_kind_seq", "kind", "seq"),
+        Index("ix_event_site_kind_seq", "site_id", "kind", "seq"),
+    )
 
     # Local order for pushing; the id is what crosses machines.
     seq: Mapped[int] = mapped_column(

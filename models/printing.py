@@ -22,7 +22,10 @@ JOB_STATUSES = {
 
 class PrintJob(SiteOwned, db.Model):
     __tablename__ = "print_job"
-    __table_args__ = (Index("ix_print_job_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_print_job_due", "status", "next_attempt_at"),
+        Index("ix_print_job_line", "status", "printer_url", "id"),
+    )
 
     printer_url: Mapped[str] = mapped_column(String(300))
     device: Mapped[str] = mapped_column(String(40))  # "kiosk K1", "counter 2": for staff

@@ -21,6 +21,7 @@ class Ticket(SiteOwned, db.Model):
         UniqueConstraint("site_id", "business_date", "queue_letter", "number"),
         UniqueConstraint("site_id", "request_key"),
         Index("ix_ticket_waiting", "site_id", "business_date", "status"),
+        Index("ix_ticket_queue_day", "queue_id", "business_date", "status"),
     )
 
     queue_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("queue.id"))

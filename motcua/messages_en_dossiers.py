@@ -122,6 +122,11 @@ EN_DOSSIERS = {
     "Chưa ghi lý do quá hạn": "No reason recorded yet",
     "Hồ sơ {code} chưa quá hạn.": "Dossier {code} is not overdue.",
     "Hồ sơ quá hạn: {overdue} · đến hạn hôm nay: {today}": "Overdue dossiers: {overdue} · due today: {today}",
+    "Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)": "Papers requested at intake (form 02)",
+    "Từ chối tiếp nhận (Mẫu 03)": "Refused at intake (form 03)",
+    "Quá hạn giải quyết": "Became overdue",
+    "Ghi lý do quá hạn": "Reason for the delay recorded",
+    "Số hóa giấy tờ": "Paper scanned",
     # Statuses, history, channels, kinds
     "Yêu cầu bổ sung khi tiếp nhận": "Papers requested at intake",
     "Từ chối tiếp nhận": "Refused at intake",

@@ -7,6 +7,7 @@ BEGIN IMMEDIATE so two writers never deadlock upgrading a read lock.
 import contextvars
 import logging
 import random
+import threading
 import time
 from contextlib import contextmanager
 from functools import wraps
@@ -21,6 +22,9 @@ from .extensions import db
 log = logging.getLogger(__name__)
 _write_intent = contextvars.ContextVar("write_intent", default=False)
 LOCK_RETRIES = 4
+# Writers of this process queue here instead of in SQLite's busy handler, which sleeps and
+# polls (up to 100 ms a turn) and lets some requests starve for seconds under load.
+_process_writer = threading.RLock()
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -50,11 +54,13 @@ def write_transaction():
     """Run a block outside a request (CLI, worker) as one BEGIN IMMEDIATE transaction."""
     token = _write_intent.set(True)
     try:
-        yield db.session
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+        with _process_writer:
+            try:
+                yield db.session
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
     finally:
         _write_intent.reset(token)
 
@@ -73,27 +79,36 @@ def transactional(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        for attempt in range(LOCK_RETRIES):
-            try:
-                response = current_app.make_response(view(*args, **kwargs))
-                if response.status_code < 400:
-                    db.session.commit()
-                else:
-                    db.session.rollback()
-            except OperationalError as exc:
-                db.session.rollback()
-                g.pop("after_commit", None)
-                if not is_locked_error(exc) or attempt == LOCK_RETRIES - 1:
-                    raise
-                log.warning("database locked, retrying request (attempt %d)", attempt + 1)
-                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
-                continue
-            except BaseException:
-                db.session.rollback()
-                g.pop("after_commit", None)
-                raise
-            for callback in g.pop("after_commit", []):
-                callback()
-            return response
+        if not _write_intent.get():
+            return _run(view, args, kwargs)
+        with _process_writer:
+            return _run(view, args, kwargs)
 
     return wrapper
+
+
+def _run(view, args, kwargs):
+    """Render, then commit (status < 400) or roll back; retry the whole view if SQLite was locked."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code < 400:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except OperationalError as exc:
+            db.session.rollback()
+            g.pop("after_commit", None)
+            if not is_locked_error(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            log.warning("database locked, retrying request (attempt %d)", attempt + 1)
+            time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+            continue
+        except BaseException:
+            db.session.rollback()
+            g.pop("after_commit", None)
+            raise
+        for callback in g.pop("after_commit", []):
+            callback()
+        return response
+    raise RuntimeError("unreachable")
