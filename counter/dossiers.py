@@ -1,6 +1,5 @@
 """Dossiers at the counter: intake (Mẫu 01/02/03), the legal steps, forms, scans, the log."""
 
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -9,7 +8,6 @@ from sqlalchemy import select
 
 from domain import DomainError, lifecycle
 from domain.cccd import CardParseError, parse_card
-from domain.clock import business_date, local_day_bounds
 from domain.dossiers import (
     CHANNELS,
     parse_date,
@@ -20,6 +18,7 @@ from domain.dossiers import (
     validate_intake,
 )
 from domain.events import record_event
+from domain.form_data import log_period, logged_dossiers
 from domain.printing import queue_print_job
 from domain.receipts import receipt_payload
 from domain.site import current_site, get_owned
@@ -239,14 +238,8 @@ def upload_dir() -> Path:
 def tracking_log():
     """Sổ theo dõi hồ sơ for a date range (dd/mm/yyyy), on screen and printable."""
     site = current_site()
-    start = parse_date(request.args.get("from")) or business_date()
-    end = parse_date(request.args.get("to")) or start
-    if end < start or (end - start) > timedelta(days=366):
-        raise DomainError("Khoảng ngày không hợp lệ (tối đa một năm).")
-    begin, finish = local_day_bounds(start)[0], local_day_bounds(end)[1]
-    rows = list(db.session.scalars(
-        select(Dossier).where(Dossier.site_id == site.id, Dossier.received_at >= begin,
-                              Dossier.received_at < finish).order_by(Dossier.log_number)))
+    start, end = log_period(request.args.get("from"), request.args.get("to"))
+    rows = logged_dossiers(site, start, end)
     return render("dossiers/log.html", "dossiers/log.html", site=site, rows=rows, start=start, end=end,
                   labels=lifecycle.STATUS_LABELS, channels=CHANNELS)
 

@@ -2,6 +2,7 @@
 
 from .clock import to_local
 from .dossiers import CHANNELS
+from .form_data import place_of
 from .rules import rule_set
 
 KIND_LABELS = {"original": "Bản chính", "copy": "Bản sao", "shown": "Xuất trình"}
@@ -23,7 +24,7 @@ def processing_time(procedure) -> str:
 def receipt_payload(site, dossier, officer_name: str, base_url: str) -> dict:
     """The ReceiptData fields (hardware.forms) for a received dossier, as plain JSON values."""
     number, title = rule_set(dossier.rule_set).form("receipt")
-    place = site.parent_agency.split(" xã ")[-1] if " xã " in site.parent_agency else site.name
+    place = place_of(site)
     proxy = dossier.proxy or None
     return {
         "parent_agency": site.parent_agency,

@@ -171,6 +171,8 @@ COUNTER_ROUTES = [
     ("post", f"/counter/dossiers/{ZERO}/steps/transfer"),
     ("post", f"/counter/dossiers/{ZERO}/attachments"),
     ("get", f"/counter/dossiers/attachments/{ZERO}"),
+    ("get", f"/counter/dossiers/{ZERO}/forms/control.pdf"),
+    ("get", "/counter/dossiers/log.pdf"),
     ("get", "/counter/waiting"),
     ("post", "/counter/select"),
     ("post", "/counter/release"),
@@ -183,7 +185,7 @@ def test_every_counter_route_is_listed_here(app):
     rules = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
              if r.rule.startswith("/counter")}
     listed = {path.replace(ZERO, "<>").replace("/finish", "/<>").replace("/steps/transfer", "/steps/<>")
-              for _, path in COUNTER_ROUTES}
+              .replace("/control.pdf", "/<>.pdf") for _, path in COUNTER_ROUTES}
     assert rules == listed
 
 
