@@ -71,7 +71,7 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")))
 
     @app.before_request
     def _transaction_kind():

@@ -5,7 +5,9 @@ BEGIN IMMEDIATE so two writers never deadlock upgrading a read lock.
 """
 
 import contextvars
+import fcntl
 import logging
+import os
 import random
 import threading
 import time
@@ -22,13 +24,60 @@ from .extensions import db
 log = logging.getLogger(__name__)
 _write_intent = contextvars.ContextVar("write_intent", default=False)
 LOCK_RETRIES = 4
-# Writers of this process queue here instead of in SQLite's busy handler, which sleeps and
-# polls (up to 100 ms a turn) and lets some requests starve for seconds under load.
-_process_writer = threading.RLock()
 
 
-def configure_sqlite(engine: Engine) -> None:
+class WriterQueue:
+    """Writers queue here — threads on a lock, processes on an flock'ed file — rather than in
+    SQLite's busy handler, which sleeps and polls (up to 100 ms a turn) and lets some
+    requests starve for seconds under load. The file lock is released by the kernel if a
+    process dies, so a kill -9 never leaves it held.
+    """
+
+    def __init__(self):
+        self._threads = threading.RLock()
+        self._depth = threading.local()
+        self._file = None
+        self._pid = None
+        self.path = None
+
+    def __enter__(self):
+        self._threads.acquire()
+        depth = getattr(self._depth, "n", 0)
+        if depth == 0 and self.path:
+            fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
+        self._depth.n = depth + 1
+        return self
+
+    def __exit__(self, *exc):
+        self._depth.n -= 1
+        if self._depth.n == 0 and self.path:
+            fcntl.flock(self._lock_file(), fcntl.LOCK_UN)
+        self._threads.release()
+
+    def use(self, path: str | None) -> None:
+        """Queue writers of the database beside `path` (one app per process in production)."""
+        if self._file is not None and self._pid == os.getpid():
+            self._file.close()
+        self.path, self._file, self._pid = path, None, None
+
+    def _lock_file(self):
+        if self._pid != os.getpid():  # a forked worker opens its own description of the file
+            self._file = open(self.path, "a+b")  # noqa: SIM115 - kept open for the process's life
+            self._pid = os.getpid()
+        return self._file
+
+
+_process_writer = WriterQueue()
+
+
+def release_writer_lock_file() -> None:
+    """Close the lock file (tests build many apps in one process)."""
+    _process_writer.use(None)
+
+
+def configure_sqlite(engine: Engine, lock_path: str) -> None:
     """Set WAL, synchronous=FULL, busy timeout and foreign keys on every connection."""
+    _process_writer.use(lock_path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):

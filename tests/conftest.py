@@ -12,7 +12,7 @@ from sqlalchemy import text
 from motcua import create_app
 from motcua.demo import seed_demo
 from motcua.extensions import db
-from motcua.transactions import write_transaction
+from motcua.transactions import release_writer_lock_file, write_transaction
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
@@ -44,6 +44,7 @@ def seeded_database(tmp_path_factory) -> Path:
         db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()
+    release_writer_lock_file()
     return instance / "motcua.sqlite3"
 
 
@@ -57,6 +58,7 @@ def app(tmp_path, seeded_database):
     yield app
     with app.app_context():
         db.engine.dispose()
+    release_writer_lock_file()
 
 
 @pytest.fixture
