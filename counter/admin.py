@@ -2,9 +2,9 @@
 
 from flask import Blueprint, Response, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from domain import DomainError
+from domain import DomainError, catalogue
 from domain import site_config as config
 from domain.catalogue import CatalogueError, export_csv, import_csv
 from domain.site import current_site, get_owned, site_counters, site_queues
@@ -25,8 +25,9 @@ def _page(message=None, level="info", csv_errors=()):
     site = current_site()
     context = {
         "csv_errors": [(row, column, gettext(text)) for row, column, text in csv_errors],
-        "procedure_count": db.session.scalar(select(func.count()).select_from(Procedure)
-                                             .where(Procedure.site_id == site.id)),
+        "procedures": list(db.session.scalars(select(Procedure).where(Procedure.site_id == site.id)
+                                              .order_by(Procedure.field, Procedure.code))),
+        "document_cell": catalogue.document_cell,
         "site": site,
         "kinds": POINT_KINDS,
         "queues": site_queues(site),
@@ -111,6 +112,17 @@ def export_procedures():
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     headers = {"Content-Disposition": 'attachment; filename="danh-muc-thu-tuc.csv"'}
     return Response(export_csv(current_site(), delimiter=delimiter), mimetype="text/csv", headers=headers)
+
+
+@bp.post("/procedures")
+@admin_only
+def save_procedure():
+    """Add or edit one procedure (checked like a CSV row; errors listed the same way)."""
+    try:
+        procedure = catalogue.save_procedure(current_site(), current_user, request.form)
+    except CatalogueError as exc:
+        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors), 422
+    return _page(gettext("Đã lưu thủ tục {code}.", code=procedure.code))
 
 
 @bp.post("/procedures/import")

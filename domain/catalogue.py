@@ -31,6 +31,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -278,3 +279,25 @@ def _save(site, actor, values: dict, current: Procedure | None) -> list[str]:
         record_event(site.id, "procedure.imported", current.id,
                      {"changed": changed, "procedure": _snapshot(current)}, getattr(actor, "id", None))
     return changed
+
+
+def save_procedure(site, actor, form: Mapping[str, str]) -> Procedure:
+    """Create or edit one procedure from the admin form, under the same rules as a CSV row.
+
+    The form's fields are named like the CSV columns; an unticked checkbox is "không".
+    """
+    header = list(COLUMNS)
+    cells = [form.get(column, "") for column in header]
+    for column in ("trong_ngay", "ap_dung_15h", "chi_nop_truc_tiep", "cho_phep_buu_chinh", "dang_ap_dung"):
+        cells[header.index(column)] = YES if form.get(column) else NO
+    existing = {p.code: p for p in db.session.scalars(select(Procedure).where(Procedure.site_id == site.id))}
+    [(values, current)] = _check_rows(header, [(1, cells)], existing)
+    _save(site, actor, values, current)
+    db.session.flush()
+    return db.session.scalars(select(Procedure).where(Procedure.site_id == site.id,
+                                                      Procedure.code == values["code"])).one()
+
+
+def document_cell(documents: list) -> str:
+    """The papers as the admin form and the CSV write them: "Tờ khai (bản chính) x1 | …"."""
+    return _cell(documents)

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from models import Counter, Event, Kiosk, Queue, ReceptionPoint
+from models import Counter, Event, Kiosk, Procedure, Queue, ReceptionPoint
 from motcua.extensions import db
 
 from .test_kiosk import take
@@ -91,3 +91,22 @@ def test_catalogue_round_trip_through_the_admin_screen(app, staff):
                                  content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "chưa nhập dòng nào" in html and "Thiếu tên thủ tục" in html
+
+
+def test_admin_edits_and_adds_procedures_under_the_csv_rules(app, staff):
+    admin = staff("admin")
+    form = {"ma_thu_tuc": "1.004194", "ten_thu_tuc": "Đăng ký tạm trú", "linh_vuc": "Cư trú",
+            "co_quan": "Công an cấp xã", "thoi_han_ngay": "3", "le_phi": "17.000", "ap_dung_15h": "on",
+            "cho_phep_buu_chinh": "on", "dang_ap_dung": "on",
+            "giay_to": "Tờ khai CT01 (bản chính) x1 | Giấy tờ chỗ ở (bản sao) x2"}
+    response = admin.post("/admin/procedures", form)
+    assert response.status_code == 200 and "Đã lưu thủ tục 1.004194" in response.get_data(as_text=True)
+    with app.app_context():
+        saved = db.session.scalars(select(Procedure).where(Procedure.code == "1.004194")).one()
+        assert saved.fee == 17000
+        assert saved.documents[1] == {"name": "Giấy tờ chỗ ở", "kind": "copy", "count": 2}
+    bad = admin.post("/admin/procedures", {**form, "ma_thu_tuc": "DP.MOI.01", "thoi_han_ngay": "-1",
+                                           "giay_to": "Đơn (bản nháp) x1"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Phải là số nguyên không âm" in html and "Loại giấy tờ" in html
+    assert not ids(app, Procedure, code="DP.MOI.01")
