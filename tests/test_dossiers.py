@@ -341,3 +341,31 @@ def test_a_dossier_cannot_pass_its_date_silently(app, officer, staff):
 
     workspace = at_counter(staff, app, 1, username="giamsat").get("/counter").get_data(as_text=True)
     assert "Hồ sơ quá hạn: 1" in workspace
+
+
+def test_thermal_receipt_goes_to_the_counter_printer_and_its_qr_leads_to_the_dossier(app, staff, client):
+    from domain.printing import process_due_jobs
+    from models import Counter
+
+    from .support.escpos_decode import printed_page
+    from .support.fake_printer import FakePrinter
+    from .test_counter import at_counter
+
+    printer = FakePrinter("online")
+    try:
+        with app.app_context(), write_transaction():
+            counter = db.session.scalars(select(Counter).where(Counter.number == 2)).one()
+            counter.printer_url = f"{printer.url}?width=384"
+        officer = at_counter(staff, app, 2)
+        row = dossier(app, intake(officer, app))
+        response = officer.post(f"/counter/dossiers/{row.id}/print-slip")
+        assert "Đã gửi giấy tiếp nhận tới máy in của quầy 2" in response.get_data(as_text=True)
+        with app.app_context():
+            assert process_due_jobs() == 1
+    finally:
+        printer.close()
+    page = printed_page(printer.jobs[0])
+    assert page.width == 384
+    [url] = [barcode.text for barcode in zxingcpp.read_barcodes(page.convert("L"))]
+    assert url == f"HTTP://LOCALHOST/T/{row.code}?K={row.check}"
+    assert row.code in client.get(url.replace("HTTP://LOCALHOST", "")).get_data(as_text=True)
