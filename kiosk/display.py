@@ -4,7 +4,7 @@ import uuid
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.site import current_site
 from hardware.speech import announcement_text, announcement_wav, chime_wav, display_text
@@ -53,10 +53,11 @@ def board():
     """Poll target: 204 when nothing new was called since `after`, else the new board."""
     site = current_site()
     after = request.args.get("after", type=int)
-    latest = db.session.scalar(
-        select(Event.seq).where(Event.kind.in_(CALL_KINDS), Event.site_id == site.id)
-        .order_by(Event.seq.desc()).limit(1)
-    ) or 0
+    latest = max(  # one indexed lookup per kind: (site_id, kind, seq) answers each directly
+        db.session.scalar(select(func.max(Event.seq)).where(Event.site_id == site.id, Event.kind == kind))
+        or 0
+        for kind in CALL_KINDS
+    )
     if after is not None and latest == after:
         return Response(status=204)
     return render("display/partials/_board.html", "display/partials/_board.html",
