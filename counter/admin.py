@@ -7,8 +7,9 @@ from sqlalchemy import select
 from domain import DomainError, catalogue
 from domain import site_config as config
 from domain.catalogue import CatalogueError, export_csv, import_csv
+from domain.dossiers import parse_date
 from domain.site import current_site, get_owned, site_counters, site_queues
-from models import POINT_KINDS, Counter, Kiosk, PrintJob, PriorityCategory, Procedure, Queue
+from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, PrintJob, PriorityCategory, Procedure, Queue
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import render
@@ -25,6 +26,9 @@ def _page(message=None, level="info", csv_errors=()):
     site = current_site()
     context = {
         "csv_errors": [(row, column, gettext(text)) for row, column, text in csv_errors],
+        "calendar": list(db.session.scalars(
+            select(CalendarOverride).where(CalendarOverride.site_id == site.id)
+            .order_by(CalendarOverride.day.desc()).limit(60))),
         "procedures": list(db.session.scalars(select(Procedure).where(Procedure.site_id == site.id)
                                               .order_by(Procedure.field, Procedure.code))),
         "document_cell": catalogue.document_cell,
@@ -139,6 +143,24 @@ def import_procedures():
     return _page(gettext("Đã nhập danh mục: {created} thủ tục mới, {updated} thủ tục được cập nhật, "
                          "{unchanged} không đổi.", created=report.created, updated=report.updated,
                          unchanged=report.unchanged))
+
+
+@bp.post("/calendar")
+@admin_only
+def set_calendar_day():
+    """An announced working Saturday or extra day off, on top of the statutory holidays."""
+    form = request.form
+    config.set_calendar_day(current_site(), current_user, parse_date(form.get("day")),
+                            form.get("working") == "1", form.get("note", ""))
+    return _saved()
+
+
+@bp.post("/calendar/<override_id>/delete")
+@admin_only
+def remove_calendar_day(override_id):
+    site = current_site()
+    config.remove_calendar_day(site, current_user, get_owned(CalendarOverride, site, override_id))
+    return _saved()
 
 
 @bp.post("/categories/<category_id>/toggle")

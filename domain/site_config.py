@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from hardware.printers import PrinterError, parse_printer_url
-from models import POINT_KINDS, Counter, Kiosk, Queue
+from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, Queue
 from motcua.extensions import db
 
 from . import DomainError
@@ -116,3 +116,25 @@ def add_kiosk(site, actor, code: str, name: str, printer_url: str) -> Kiosk:
     db.session.flush()
     record_event(site.id, "site.kiosk_added", kiosk.id, {"code": code}, actor.id)
     return kiosk
+
+
+def set_calendar_day(site, actor, day, working: bool, note: str) -> CalendarOverride:
+    """Record an announced swap, make-up Saturday or local closure (replaces that day's entry)."""
+    if day is None:
+        raise DomainError("Hãy nhập ngày (dd/mm/yyyy).")
+    row = db.session.scalars(select(CalendarOverride).where(CalendarOverride.site_id == site.id,
+                                                            CalendarOverride.day == day)).first()
+    if row is None:
+        row = CalendarOverride(site_id=site.id, day=day)
+        db.session.add(row)
+    row.working, row.note = working, " ".join((note or "").split())[:200]
+    db.session.flush()
+    record_event(site.id, "site.calendar_set", row.id,
+                 {"day": day.isoformat(), "working": working, "note": row.note}, actor.id if actor else None)
+    return row
+
+
+def remove_calendar_day(site, actor, row: CalendarOverride) -> None:
+    record_event(site.id, "site.calendar_removed", row.id, {"day": row.day.isoformat()},
+                 actor.id if actor else None)
+    db.session.delete(row)

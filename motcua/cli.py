@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(clock_group)
     app.cli.add_command(staff_group)
+    app.cli.add_command(calendar_group)
 
 
 @click.command("seed-demo")
@@ -40,6 +41,26 @@ def clock_confirm():
     with write_transaction():
         confirm_clock(current_site().id)
     click.echo("Đã xác nhận giờ hệ thống.")
+
+
+@click.group("calendar", cls=AppGroup)
+def calendar_group():
+    """Announced swaps, make-up Saturdays and local days off."""
+
+
+@calendar_group.command("set")
+@click.argument("day")
+@click.option("--working/--off", default=True, help="a working day (make-up) or a day off")
+@click.option("--note", default="", help="the announcement it comes from")
+def calendar_set(day, working, note):
+    """Mark DAY (dd/mm/yyyy) as a working day or a day off for deadlines."""
+    from domain.dossiers import parse_date
+    from domain.site import current_site
+    from domain.site_config import set_calendar_day
+
+    with write_transaction():
+        set_calendar_day(current_site(), None, parse_date(day), working, note)
+    click.echo(f"Đã ghi {day}: {'làm việc' if working else 'nghỉ'}.")
 
 
 @click.group("staff", cls=AppGroup)

@@ -24,7 +24,7 @@ HTTP_MESSAGES = {
 }
 
 
-def error_response(message: str, status: int, **params):
+def error_response(message: str, status: int, /, **params):
     """Render a message as a fragment (htmx swaps it in place) or as a full page."""
     text = gettext(message, **params)
     template = "partials/_message.html" if wants_fragment() else "error.html"

@@ -12,7 +12,7 @@ def current_language() -> str:
     return lang if lang in LANGUAGES else "vi"
 
 
-def gettext(text: str, **params) -> str:
+def gettext(text: str, /, **params) -> str:
     """Translate a Vietnamese source string for the current visitor, then fill params."""
     if current_language() == "en":
         text = EN.get(text, text)

@@ -110,3 +110,21 @@ def test_admin_edits_and_adds_procedures_under_the_csv_rules(app, staff):
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Phải là số nguyên không âm" in html and "Loại giấy tờ" in html
     assert not ids(app, Procedure, code="DP.MOI.01")
+
+
+def test_admin_records_a_make_up_saturday_that_moves_appointments(app, staff):
+    from datetime import date, datetime
+
+    from domain.calendar import calendar_for
+    from domain.site import current_site
+
+    admin = staff("admin")
+    response = admin.post("/admin/calendar", {"day": "22/08/2026", "working": "1",
+                                              "note": "Làm bù cho thứ Hai 31/8/2026"})
+    assert response.status_code == 200 and "22/08/2026" in response.get_data(as_text=True)
+    assert admin.post("/admin/calendar", {"day": "31/02/2026", "working": "1"}).status_code == 409
+    with app.app_context():
+        calendar = calendar_for(current_site())
+        assert calendar.is_working_day(date(2026, 8, 22))
+        # Received Fri 21/8 at 09:00 with 1 working day: Saturday 22/8 is now that day.
+        assert calendar.due_at(datetime(2026, 8, 21, 9, 0), days=1).date() == date(2026, 8, 22)

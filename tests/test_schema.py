@@ -36,3 +36,16 @@ def test_staff_cli_sets_a_hashed_password(app, runner):
     with app.app_context():
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == "canbo2")).one()
     assert user.password_hash != "mat-khau-dai-2026" and user.check_password("mat-khau-dai-2026")
+
+
+def test_calendar_cli_records_an_announced_day_off(app, runner):
+    from datetime import date
+
+    from domain.calendar import calendar_for
+    from domain.site import current_site
+
+    args = ["calendar", "set", "04/05/2026", "--off", "--note", "Nghỉ bù theo thông báo"]
+    result = runner.invoke(args=args)
+    assert "Đã ghi 04/05/2026: nghỉ" in result.output
+    with app.app_context():
+        assert not calendar_for(current_site()).is_working_day(date(2026, 5, 4))
