@@ -1,6 +1,6 @@
 """Site administration: details, queues, counters, kiosks, printers, priority categories."""
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,11 +8,14 @@ from domain import DomainError, catalogue
 from domain import site_config as config
 from domain.catalogue import CatalogueError, export_csv, import_csv
 from domain.dossiers import parse_date
+from domain.printing import queue_test_page
 from domain.site import current_site, get_owned, site_counters, site_queues
 from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, PrintJob, PriorityCategory, Procedure, Queue
 from motcua.extensions import db
 from motcua.i18n import gettext
+from motcua.transactions import after_commit
 from motcua.web import render
+from motcua.worker import wake_print_worker
 
 from .access import enforce_session, roles_required
 
@@ -169,6 +172,21 @@ def toggle_category(category_id):
     category = get_owned(PriorityCategory, current_site(), category_id)
     category.active = not category.active
     return _page(gettext("Đã cập nhật diện ưu tiên."))
+
+
+@bp.post("/printers/<kind>/<device_id>/test")
+@admin_only
+def test_printer(kind, device_id):
+    """Print a test page on the device's printer (preview:// shows it under Recent print jobs)."""
+    if kind not in DEVICES:
+        raise DomainError("Loại thiết bị không hợp lệ.")
+    site = current_site()
+    device = get_owned(DEVICES[kind], site, device_id)
+    name = f"Quầy {device.number}" if kind == "counter" else f"Kiosk {device.code}"
+    queue_test_page(site, device.printer_url, name)
+    app = current_app._get_current_object()
+    after_commit(lambda: wake_print_worker(app))
+    return _page(gettext("Đã gửi trang in thử tới {name}.", name=name))
 
 
 @bp.post("/printers/<kind>/<device_id>")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from domain import DomainError
 from domain.lifecycle import watch_counts
+from domain.printer_status import devices
 from domain.printing import latest_job_for_ticket, reprint
 from domain.site import current_site, get_owned, site_counters, site_queues
 from domain.tickets import (
@@ -73,6 +74,7 @@ def _workspace(site, counter, message=None, level="info", called=None):
         "level": level,
         "called": called,
         "watch": watch_counts(site),
+        "printer_alerts": [d for d in devices(site) if d["level"] in ("error", "warn")],
     }
     response = render("counter/index.html", "counter/partials/_workspace.html", **context)
     response.headers["HX-Trigger"] = "queue-changed"

@@ -17,6 +17,7 @@ from hardware.escpos_job import encode_raster_job
 from hardware.forms import ReceiptData
 from hardware.printers import PrinterError, parse_printer_url, send_to_printer
 from hardware.receipt_slip import render_receipt_slip
+from hardware.test_page import render_test_page
 from hardware.ticket import render_ticket
 from models import PrintJob, Ticket
 from motcua.extensions import db
@@ -24,6 +25,7 @@ from motcua.transactions import write_transaction
 
 from . import DomainError
 from .clock import fmt_datetime, utcnow
+from .printer_status import probe, record_state, refuses_jobs
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=2)
@@ -66,15 +68,24 @@ def queue_print_job(site, printer_url: str, device: str, ticket: Ticket | None, 
 
 
 def reprint(site, job: PrintJob, printer_url: str, device: str) -> PrintJob:
-    """Queue the same ticket again (marked as a reprint) on the given printer."""
-    if job.document != "ticket":
-        raise DomainError("Không thể in lại loại phiếu này.")
-    payload = dict(job.payload, reprint=fmt_datetime(utcnow()))
-    ticket = db.session.get(Ticket, job.ticket_id)
-    new_job = queue_print_job(site, printer_url, device, ticket, payload)
+    """Queue the same paper again on the given printer (a ticket says it is a reprint)."""
+    payload = dict(job.payload)
+    if job.document == "ticket":
+        payload["reprint"] = fmt_datetime(utcnow())
+    ticket = db.session.get(Ticket, job.ticket_id) if job.ticket_id else None
+    new_job = queue_print_job(site, printer_url, device, ticket, payload, document=job.document)
     if new_job is None:
         raise DomainError("Quầy này chưa được cấu hình máy in.")
     return new_job
+
+
+def queue_test_page(site, printer_url: str, device: str) -> PrintJob:
+    """A test page for the technician: Vietnamese letters, the dot width and a QR code."""
+    payload = {"device": device, "printed_at": fmt_datetime(utcnow()), "qr": "MOTCUA-TEST"}
+    job = queue_print_job(site, printer_url, device, None, payload, document="test")
+    if job is None:
+        raise DomainError("Thiết bị này chưa được cấu hình máy in.")
+    return job
 
 
 def latest_job_for_ticket(ticket: Ticket) -> PrintJob | None:
@@ -85,6 +96,7 @@ def latest_job_for_ticket(ticket: Ticket) -> PrintJob | None:
 
 RENDERERS = {
     "ticket": render_ticket,
+    "test": render_test_page,
     "receipt": lambda payload, width: render_receipt_slip(ReceiptData.from_dict(payload), width),
 }
 
@@ -92,7 +104,7 @@ RENDERERS = {
 def render_job(job: PrintJob):
     """Return (image, ESC/POS bytes) for a job at its printer's dot width."""
     address = parse_printer_url(job.printer_url)
-    image = RENDERERS[job.document](job.payload, address.width)
+    image = RENDERERS[job.document](job.payload, address.dot_width())
     return address, image, encode_raster_job(image)
 
 
@@ -132,12 +144,21 @@ def process_due_jobs() -> int:
     """Send every printer's due jobs, in order, stopping at its first failure; return how many were sent."""
     config = current_app.config
     preview_dir = Path(current_app.instance_path) / "print_preview"
-    outcomes, sent = {}, 0
+    outcomes, states, sent = {}, {}, 0
     for batch in _claim_batches():
+        head = db.session.get(PrintJob, batch[0])
+        site_id, printer_url = head.site_id, head.printer_url
+        status = probe(printer_url, config["PRINT_TIMEOUT_SECONDS"])
+        states[printer_url] = [site_id, status, None, False]
+        if refuses_jobs(status):  # offline or out of paper: the line waits, nothing counts as tried
+            outcomes.update({job_id: ("", 0, False) for job_id in batch})
+            db.session.rollback()
+            continue
         for index, job_id in enumerate(batch):
             job = db.session.get(PrintJob, job_id)
             error, size = _send(job, config, preview_dir)
             outcomes[job_id] = (error, size, True)
+            states[printer_url][2:] = [error or None, not error]
             if error:  # later jobs of this printer go back in line untouched
                 outcomes.update({later: ("", 0, False) for later in batch[index + 1:]})
                 break
@@ -147,6 +168,8 @@ def process_due_jobs() -> int:
         with write_transaction():
             for job_id, (error, size, tried) in outcomes.items():
                 _record_outcome(db.session.get(PrintJob, job_id), error, size, tried, config)
+            for printer_url, (site_id, status, error, ok) in states.items():
+                record_state(site_id, printer_url, status, error, ok)
     return sent
 
 

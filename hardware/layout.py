@@ -8,7 +8,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FACES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
@@ -45,26 +45,50 @@ def text_length(text: str, face: str, size: int) -> float:
     return font(face, size).getlength(text)
 
 
+LEFT_PAD = 2  # Ý, Ỵ and j reach left of the pen position
+TONED_CAPITALS = "ỦỖẪẴỂỶẤẰỞỬ"
+
+
+@lru_cache(maxsize=64)
+def top_pad(face: str, size: int) -> int:
+    """Rows above the ascender line that stacked marks on capitals (Ẫ, Ổ, Ủ) reach into."""
+    return max(0, -font(face, size).getbbox(TONED_CAPITALS, anchor="la")[1]) + 1
+
+
+def _blank(width: int, face: str, size: int) -> Image.Image:
+    return Image.new("1", (width + LEFT_PAD + 2, top_pad(face, size) + round(size * 1.32)), 1)
+
+
+def overlay(target: Image.Image, ink: Image.Image, position: tuple[int, int]) -> None:
+    """Add `ink`'s black pixels onto `target` without erasing what is there (both mode "1")."""
+    x, y = position
+    if y < 0:  # headroom above the paper's top edge holds no ink worth keeping
+        ink, y = ink.crop((0, -y, ink.width, ink.height)), 0
+    box = (x, y, x + ink.width, y + ink.height)
+    target.paste(ImageChops.logical_and(target.crop(box), ink), box)
+
+
 @lru_cache(maxsize=1024)
 def _line_bitmap(text: str, face: str, size: int) -> Image.Image:
-    """A line of text drawn once (mode "1", 0 = ink); tickets repeat most of their lines."""
-    fnt = font(face, size)
-    height = round(size * 1.32)
-    image = Image.new("1", (max(1, round(fnt.getlength(text))) + 2, height), 1)
-    ImageDraw.Draw(image).text((0, 0), text, font=fnt, fill=0)
+    """A word or glyph drawn once (mode "1", 0 = ink), with room for marks above and left."""
+    image = _blank(max(1, round(text_length(text, face, size))), face, size)
+    ImageDraw.Draw(image).text((LEFT_PAD, top_pad(face, size)), text, font=font(face, size), fill=0)
     return image
 
 
 def line_bitmap(text: str, face: str, size: int) -> Image.Image:
-    """Draw a line from cached pieces: words for text, glyphs for big ticket numbers."""
+    """Draw a line from cached pieces: words for text, glyphs for big ticket numbers.
+
+    The bitmap has `top_pad` rows of headroom and LEFT_PAD columns before the text.
+    """
     pieces = list(text) if size >= 80 else text.split(" ")
     space = 0.0 if size >= 80 else text_length(" ", face, size)
     widths = [text_length(piece, face, size) for piece in pieces]
-    image = Image.new("1", (round(sum(widths) + space * len(pieces)) + 2, round(size * 1.32)), 1)
+    image = _blank(round(sum(widths) + space * (len(pieces) - 1)), face, size)
     left = 0.0
     for piece, width in zip(pieces, widths, strict=True):
         if piece:
-            image.paste(_line_bitmap(piece, face, size), (round(left), 0))
+            overlay(image, _line_bitmap(piece, face, size), (round(left), 0))
         left += width + space
     return image
 
@@ -87,8 +111,10 @@ class Canvas:
         fnt = font(face, self.px(size))
         text = unicodedata.normalize("NFC", text)
         line_height = round(fnt.size * 1.32)  # room for stacked marks on capitals (Ể, Ỗ)
+        pad = top_pad(face, fnt.size)
+        self.height = max(self.height, pad)  # the first line's marks stay on the paper
         for line in wrap(text, face, fnt.size, self.width - 2 * self.margin):
-            self.items.append(("text", self.height, line_bitmap(line, face, fnt.size), align))
+            self.items.append(("text", self.height - pad, line_bitmap(line, face, fnt.size), align))
             self.height += line_height
         self.height += round(fnt.size * gap)
 
@@ -108,6 +134,7 @@ class Canvas:
                 draw.rectangle((self.margin, top, self.width - self.margin, top + thickness - 1), 0)
                 continue
             _, top, bitmap, align = item
-            left = self.margin if align == "left" else (self.width - bitmap.width) // 2
-            image.paste(bitmap, (left, top))
+            text_width = bitmap.width - LEFT_PAD - 2
+            left = self.margin if align == "left" else (self.width - text_width) // 2
+            overlay(image, bitmap, (left - LEFT_PAD, top))  # marks may reach into the line above
         return image

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from domain import DomainError, NotFound
 from domain.ids import request_key
+from domain.printer_status import printer_down
 from domain.printing import latest_job_for_ticket, queue_print_job, ticket_payload
 from domain.site import current_site, find_kiosk, get_owned, priority_categories, site_queues
 from domain.tickets import issue_ticket
@@ -33,8 +34,9 @@ def home():
     site = current_site()
     queues = site_queues(site)
     waiting = {q.id: queue_outlook(q, priority=False) for q in queues if q.is_open}
+    kiosk = _kiosk(site)
     return render("kiosk/home.html", "kiosk/partials/_home.html", site=site, queues=queues,
-                  waiting=waiting, kiosk=_kiosk(site))
+                  waiting=waiting, kiosk=kiosk, printer_down=printer_down(site, kiosk and kiosk.printer_url))
 
 
 @bp.get("/queues/<queue_id>")
@@ -67,7 +69,8 @@ def take_ticket():
     elif kiosk is not None:
         job = latest_job_for_ticket(issued.ticket)
     return render("kiosk/ticket.html", "kiosk/partials/_ticket.html", site=site,
-                  issued=issued, ticket=issued.ticket, job=job)
+                  issued=issued, ticket=issued.ticket, job=job,
+                  printer_down=printer_down(site, kiosk and kiosk.printer_url))
 
 
 def _queue_from_form(site) -> Queue:
@@ -97,8 +100,10 @@ def print_status(ticket_id):
     """The print state of a ticket, polled by the ticket screen until it settles."""
     site = current_site()
     ticket = get_owned(Ticket, site, ticket_id)
+    job = latest_job_for_ticket(ticket)
+    down = job is not None and printer_down(site, job.printer_url)
     return render("kiosk/partials/_print_status.html", "kiosk/partials/_print_status.html",
-                  ticket=ticket, job=latest_job_for_ticket(ticket))
+                  ticket=ticket, job=job, printer_down=down)
 
 
 @bp.get("/print-jobs/<job_id>.png")
@@ -107,7 +112,7 @@ def print_preview(job_id):
     site = current_site()
     job = get_owned(PrintJob, site, job_id)
     path = Path(current_app.instance_path) / "print_preview" / f"{job.id}.png"
-    if job.document != "ticket" or not path.exists():
+    if job.document not in ("ticket", "test") or not path.exists():
         abort(404)
     return send_file(path, mimetype="image/png", max_age=0)
 

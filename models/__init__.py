@@ -2,7 +2,7 @@
 
 from .dossier import Attachment, CalendarOverride, Dossier, Procedure
 from .event import ClockState, Event
-from .printing import JOB_STATUSES, PrintJob
+from .printing import JOB_STATUSES, PrinterState, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
 from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffUser
 from .ticket import TICKET_STATUSES, Ticket, TicketSequence
@@ -23,6 +23,7 @@ __all__ = [
     "Kiosk",
     "LoginAttempt",
     "PrintJob",
+    "PrinterState",
     "PriorityCategory",
     "Queue",
     "ReceptionPoint",

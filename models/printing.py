@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text, Uuid
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from motcua.extensions import db
@@ -11,6 +11,26 @@ from motcua.extensions import db
 from .base import SiteOwned
 
 # pending → sending → sent | pending (retry) | failed
+class PrinterState(SiteOwned, db.Model):
+    """What the site last knew of a printer: its answer to DLE EOT and the last job's outcome."""
+
+    __tablename__ = "printer_state"
+    __table_args__ = (UniqueConstraint("site_id", "printer_url"),)
+
+    printer_url: Mapped[str] = mapped_column(String(300))
+    online: Mapped[bool | None]  # None: the printer did not say (no answer, or no status on this link)
+    paper: Mapped[str | None] = mapped_column(String(10))  # ok | near_end | out | None
+    detail: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]
+
+    @property
+    def down(self) -> bool:
+        """Known not to print: offline, out of paper, or its last job failed."""
+        return self.online is False or self.paper == "out" or bool(self.last_error)
+
+
 JOB_STATUSES = {
     "pending": "chờ in",
     "sending": "đang in",

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(clock_group)
     app.cli.add_command(staff_group)
     app.cli.add_command(calendar_group)
+    app.cli.add_command(printer_group)
 
 
 @click.command("seed-demo")
@@ -61,6 +62,83 @@ def calendar_set(day, working, note):
     with write_transaction():
         set_calendar_day(current_site(), None, parse_date(day), working, note)
     click.echo(f"Đã ghi {day}: {'làm việc' if working else 'nghỉ'}.")
+
+
+@click.group("printer", cls=AppGroup)
+def printer_group():
+    """For the technician: test a printer, ask for its status."""
+
+
+def _device(name: str):
+    """A kiosk by code (K1) or a counter by number (2, "quay-2")."""
+    from domain import DomainError
+    from domain.site import current_site
+    from models import Counter, Kiosk
+
+    site = current_site()
+    number = name.lower().removeprefix("quay-").removeprefix("quầy-")
+    if number.isdigit():
+        device = db.session.scalars(select(Counter).where(Counter.site_id == site.id,
+                                                          Counter.number == int(number))).first()
+        label = f"Quầy {number}"
+    else:
+        device = db.session.scalars(select(Kiosk).where(Kiosk.site_id == site.id,
+                                                        Kiosk.code == name.upper())).first()
+        label = f"Kiosk {name.upper()}"
+    if device is None:
+        raise DomainError("Không có thiết bị “{name}”. Dùng mã kiosk (K1) hoặc số quầy (2).", name=name)
+    return site, device, label
+
+
+@printer_group.command("test")
+@click.argument("name")
+def printer_test(name):
+    """Print a test page on NAME's printer now (a kiosk code like K1, or a counter number)."""
+    from domain import DomainError
+    from domain.printing import process_due_jobs, queue_test_page
+
+    try:
+        with write_transaction():
+            site, device, label = _device(name)
+            queue_test_page(site, device.printer_url, label)
+        process_due_jobs()
+        status, error = _status_of(device.printer_url)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message).format(**exc.params)) from None
+    click.echo(f"{label} ({device.printer_url}): {'đã in trang thử' if not error else 'lỗi: ' + error}")
+    click.echo(status)
+
+
+def _status_of(printer_url: str) -> tuple[str, str]:
+    from domain.printer_status import describe
+    from models import PrinterState
+
+    state = db.session.scalars(select(PrinterState).where(PrinterState.printer_url == printer_url)).first()
+    text, _level = describe(state)
+    return f"Trạng thái: {text}", state.last_error if state else ""
+
+
+@printer_group.command("status")
+@click.argument("name")
+def printer_status(name):
+    """Ask NAME's printer for its status (online, paper) where its link can answer."""
+    from flask import current_app
+
+    from domain import DomainError
+    from domain.printer_status import PAPER_LABELS, probe
+
+    try:
+        with write_transaction():
+            _site, device, label = _device(name)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message).format(**exc.params)) from None
+    status = probe(device.printer_url, current_app.config["PRINT_TIMEOUT_SECONDS"])
+    if status is None:
+        click.echo(f"{label} ({device.printer_url}): kết nối này không hỏi được trạng thái.")
+        return
+    online = {True: "đang bật", False: "TẮT hoặc mở nắp", None: "không trả lời"}[status.online]
+    paper = PAPER_LABELS.get(status.paper, "không rõ")
+    click.echo(f"{label} ({device.printer_url}): {online}; giấy: {paper}. {status.detail}")
 
 
 @click.group("staff", cls=AppGroup)

@@ -4,6 +4,7 @@ tests/test_i18n.py checks that every string the templates and messages use is he
 """
 
 from .messages_en_dossiers import EN_DOSSIERS
+from .messages_en_printers import EN_PRINTERS
 
 EN = {
     # Kiosk
@@ -201,3 +202,4 @@ EN = {
     "Độ rộng in “{w}” không hợp lệ (384, 512 hoặc 576).": "Print width “{w}” is not valid (384, 512 or 576).",
 }
 EN.update(EN_DOSSIERS)
+EN.update(EN_PRINTERS)

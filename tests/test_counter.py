@@ -173,6 +173,8 @@ COUNTER_ROUTES = [
     ("get", f"/counter/dossiers/attachments/{ZERO}"),
     ("get", f"/counter/dossiers/{ZERO}/forms/control.pdf"),
     ("get", "/counter/dossiers/log.pdf"),
+    ("get", "/counter/printers"),
+    ("post", f"/counter/printers/jobs/{ZERO}/cancel"),
     ("get", "/counter/waiting"),
     ("post", "/counter/select"),
     ("post", "/counter/release"),
@@ -185,7 +187,7 @@ def test_every_counter_route_is_listed_here(app):
     rules = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
              if r.rule.startswith("/counter")}
     listed = {path.replace(ZERO, "<>").replace("/finish", "/<>").replace("/steps/transfer", "/steps/<>")
-              .replace("/control.pdf", "/<>.pdf") for _, path in COUNTER_ROUTES}
+              .replace("/control.pdf", "/<>.pdf").replace("/cancel", "/<>") for _, path in COUNTER_ROUTES}
     assert rules == listed
 
 

@@ -163,7 +163,7 @@ def test_preview_printer_keeps_png_and_bytes_and_the_kiosk_shows_it(client, app)
     ("tcp://", "thiếu tên máy"),
     ("tcp://printer:notaport", "thiếu tên máy hoặc cổng"),
     ("tcp://127.0.0.1:9100?width=600", "Độ rộng in"),
-    ("usb://04b8:0202", "chưa được hỗ trợ"),
+    ("usb://04b8", "Mã USB"),
     ("lpt1", "không đúng định dạng"),
 ])
 def test_bad_printer_urls_say_what_is_wrong(url, problem):

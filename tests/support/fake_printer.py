@@ -1,11 +1,17 @@
 """A loopback ESC/POS printer on 127.0.0.1: records every job and answers DLE EOT.
 
-Modes: "online" (reads, answers status), "refuse" (nothing listens: connection
-refused), "hang" (accepts, never reads or answers).
+Modes: "online" (reads, answers status), "paper_near_end", "paper_out" (reads, answers with that
+status), "silent" (reads everything, never answers), "hangup" (reads up to a status question, then
+closes the connection), "refuse" (nothing listens: connection refused),
+"hang" (accepts, never reads or answers). `FakeSerialPrinter` is the same printer behind a pseudo-terminal.
 """
 
+import os
+import select
 import socket
+import termios
 import threading
+import time
 
 DLE_EOT = b"\x10\x04"
 # DLE EOT n answers (Epson): 1 printer, 2 offline cause, 3 error cause, 4 paper sensor.
@@ -36,6 +42,25 @@ def split_realtime(data: bytes) -> tuple[bytes, list[int]]:
     return bytes(job), queries
 
 
+def answer(mode: str, received: bytes, answered: int) -> bytes:
+    """Status bytes for the DLE EOT queries in `received` after the first `answered` ones."""
+    if mode == "silent":
+        return b""
+    answers = STATUS_BYTES.get(mode, STATUS_BYTES["online"])
+    return bytes(answers.get(n, 0x12) for n in split_realtime(bytes(received))[1][answered:])
+
+
+def _drain(conn: socket.socket) -> bytes:
+    data = bytearray()
+    conn.settimeout(0.05)
+    try:
+        while chunk := conn.recv(65536):
+            data += chunk
+    except OSError:
+        pass
+    return bytes(data)
+
+
 class FakePrinter:
     def __init__(self, mode: str = "online", port: int = 0):
         self.mode = mode
@@ -59,6 +84,13 @@ class FakePrinter:
     @property
     def url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
+
+    def wait_for_jobs(self, count: int, timeout: float = 2.0) -> list[bytes]:
+        """The jobs once `count` connections have ended (or `timeout` passed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.jobs) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.jobs
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -89,11 +121,13 @@ class FakePrinter:
                 if not chunk:
                     break
                 received += chunk
-                job, queries = split_realtime(bytes(received))
-                answers = STATUS_BYTES.get(self.mode, STATUS_BYTES["online"])
-                for n in queries[answered:]:
-                    conn.sendall(bytes([answers.get(n, 0x12)]))
-                answered = len(queries)
+                if self.mode == "hangup" and split_realtime(bytes(received))[1]:
+                    break  # took the job and its question, then hangs up without answering
+                conn.sendall(answer(self.mode, received, answered))
+                answered = len(split_realtime(bytes(received))[1])
+            else:  # closed while bytes were still on their way: keep them, as a printer would
+                if self.mode != "hang":
+                    received += _drain(conn)
         if received:
             job, _ = split_realtime(bytes(received))
             if job:
@@ -107,3 +141,51 @@ class FakePrinter:
             pass
         for thread in self._threads:
             thread.join(2)
+
+
+class FakeSerialPrinter:
+    """A printer on a pseudo-terminal: pyserial opens `path` as it would /dev/ttyUSB0.
+
+    Modes as FakePrinter's ("hang" never reads, so the sender's writes stall). The slave end stays
+    open here too, so the line settings pyserial made can be read back after it closed the port.
+    """
+
+    def __init__(self, mode: str = "online"):
+        self.mode = mode
+        self.received = bytearray()
+        self._master, self._slave = os.openpty()
+        self.path = os.ttyname(self._slave)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"serial://{self.path}"
+
+    @property
+    def job(self) -> bytes:
+        return split_realtime(bytes(self.received))[0]
+
+    def line_settings(self) -> list:
+        """termios attributes of the line: [iflag, oflag, cflag, lflag, ispeed, ospeed, cc]."""
+        return termios.tcgetattr(self._master)
+
+    def _serve(self) -> None:
+        answered = 0
+        while not self._stop.is_set():
+            if self.mode == "hang" or not select.select([self._master], [], [], 0.05)[0]:
+                self._stop.wait(0.05)
+                continue
+            try:
+                self.received += os.read(self._master, 65536)
+            except OSError:
+                continue
+            os.write(self._master, answer(self.mode, self.received, answered))
+            answered = len(split_realtime(bytes(self.received))[1])
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        os.close(self._master)
+        os.close(self._slave)
