@@ -10,6 +10,7 @@ from motcua.extensions import db
 
 from .base import SiteOwned
 
+
 # pending → sending → sent | pending (retry) | failed
 class PrinterState(SiteOwned, db.Model):
     """What the site last knew of a printer: its answer to DLE EOT and the last job's outcome."""
