@@ -20,7 +20,7 @@ from domain.dossiers import (
 from domain.events import record_event
 from domain.form_data import log_period, logged_dossiers
 from domain.printing import queue_print_job
-from domain.receipts import receipt_payload
+from domain.receipts import receipt_payload, return_slip_payload, supplement_slip_payload
 from domain.site import current_site, get_owned
 from domain.tracking import STAFF_LABELS
 from domain.uploads import check_and_store, read_stored
@@ -262,17 +262,36 @@ def receipt(dossier_id):
 @bp.post("/<dossier_id>/print-slip")
 @staff_only
 def print_slip(dossier_id):
-    """The receipt on the counter's thermal printer, QR included; sent after commit."""
+    """A thermal slip on the counter's printer — receipt, Mẫu 02 or result return; sent after commit."""
     site = current_site()
     dossier = get_owned(Dossier, site, dossier_id)
     counter = my_counter(site)
-    if dossier.code is None or counter is None or not counter.printer_url:
+    if counter is None or not counter.printer_url:
         raise DomainError("Hãy chọn quầy có máy in để in phiếu nhiệt.")
-    queue_print_job(site, counter.printer_url, f"Quầy {counter.number}", None,
-                    _receipt_payload(site, dossier), document="receipt")
+    kind = request.form.get("kind", "receipt")
+    payload = _slip_payload(site, dossier, kind)
+    queue_print_job(site, counter.printer_url, f"Quầy {counter.number}", None, payload, document=kind)
     app = current_app._get_current_object()
     after_commit(lambda: wake_print_worker(app))
-    return _detail(site, dossier, gettext("Đã gửi giấy tiếp nhận tới máy in của quầy {n}.", n=counter.number))
+    sent = ("Đã gửi giấy tiếp nhận tới máy in của quầy {n}." if kind == "receipt"
+            else "Đã gửi phiếu tới máy in của quầy {n}.")
+    return _detail(site, dossier, gettext(sent, n=counter.number))
+
+
+def _slip_payload(site, dossier, kind: str) -> dict:
+    officer = current_user.full_name
+    if kind == "receipt" and dossier.code:
+        return _receipt_payload(site, dossier)
+    if kind == "supplement" and dossier.missing:
+        return supplement_slip_payload(site, dossier, officer, public_base_url())
+    if kind == "return" and dossier.status == "returned":
+        returned = db.session.scalars(select(Event).where(Event.aggregate_id == dossier.id,
+                                                          Event.kind == "dossier.returned")).first()
+        who = dossier.applicant_name
+        if returned is not None and returned.payload.get("collected_by") == "proxy":
+            who = f"{returned.payload.get('proxy_name')} (nhận thay, {returned.payload.get('authorisation')})"
+        return return_slip_payload(site, dossier, officer, public_base_url(), who)
+    raise DomainError("Hồ sơ này không có phiếu đó để in.")
 
 
 def _receipt_payload(site, dossier) -> dict:

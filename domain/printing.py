@@ -13,9 +13,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from hardware.compact import compact_receipt_slip, compact_ticket
 from hardware.escpos_job import encode_raster_job
 from hardware.forms import ReceiptData
+from hardware.notice_slips import render_return_slip, render_supplement_slip
 from hardware.printers import PrinterError, parse_printer_url, send_to_printer
+from hardware.profiles import resolve as resolve_profile
 from hardware.receipt_slip import render_receipt_slip
 from hardware.test_page import render_test_page
 from hardware.ticket import render_ticket
@@ -98,13 +101,19 @@ RENDERERS = {
     "ticket": render_ticket,
     "test": render_test_page,
     "receipt": lambda payload, width: render_receipt_slip(ReceiptData.from_dict(payload), width),
+    "supplement": render_supplement_slip,
+    "return": render_return_slip,
 }
+COMPACT = {"ticket": compact_ticket, "receipt": compact_receipt_slip}  # slow links (serial)
 
 
 def render_job(job: PrintJob):
-    """Return (image, ESC/POS bytes) for a job at its printer's dot width."""
+    """Return (address, image or None, ESC/POS bytes) at the printer's profile and dot width."""
     address = parse_printer_url(job.printer_url)
-    image = RENDERERS[job.document](job.payload, address.dot_width())
+    profile = resolve_profile(address.profile, address.width)
+    if address.compact and job.document in COMPACT:
+        return address, None, COMPACT[job.document](job.payload, profile)
+    image = RENDERERS[job.document](job.payload, profile.dot_width)
     return address, image, encode_raster_job(image)
 
 

@@ -1,6 +1,6 @@
 """What the paper says about a dossier: the Mẫu 01 receipt payload and its tracking URL."""
 
-from .clock import to_local
+from .clock import fmt_datetime, to_local, utcnow
 from .dossiers import CHANNELS
 from .form_data import place_of
 from .rules import rule_set
@@ -55,3 +55,27 @@ def receipt_payload(site, dossier, officer_name: str, base_url: str) -> dict:
         "form_no": number,
         "title": title,
     }
+
+
+def slip_head(site, dossier, base_url: str) -> dict:
+    """What every thermal slip of a dossier starts with; the QR only once it has a code."""
+    head = {"parent_agency": site.parent_agency, "unit_name": site.name,
+            "applicant_name": dossier.applicant_name, "procedure": dossier.procedure.name,
+            "dossier_code": dossier.code or "", "check": dossier.check}
+    if dossier.code:
+        head["tracking_url"] = tracking_url(base_url, dossier)
+    return head
+
+
+def supplement_slip_payload(site, dossier, officer_name: str, base_url: str) -> dict:
+    """Mẫu 02 on the counter's thermal printer (intake or appraisal)."""
+    number, title = rule_set(dossier.rule_set).form("supplement")
+    return {**slip_head(site, dossier, base_url), "title": title, "items": list(dossier.missing),
+            "officer": officer_name, "date_line": f"{place_of(site)}, {fmt_datetime(utcnow())}"}
+
+
+def return_slip_payload(site, dossier, officer_name: str, base_url: str, collected_by: str) -> dict:
+    on_time = dossier.returned_at and dossier.due_at and dossier.returned_at <= dossier.due_at
+    return {**slip_head(site, dossier, base_url), "officer": officer_name,
+            "returned_at": fmt_datetime(dossier.returned_at), "due_at": fmt_datetime(dossier.due_at),
+            "timeliness": "đúng hạn" if on_time else "quá hạn", "collected_by": collected_by}

@@ -41,6 +41,10 @@ EN_PRINTERS = {
     "Không mở được {printer}: {err}": "Cannot open {printer}: {err}",
     "Không thấy cổng {printer} (cáp chưa cắm hoặc sai đường dẫn).": "Port {printer} not found (cable unplugged or wrong path).",
     "Không có quyền mở cổng {printer} (cần thêm người dùng vào nhóm dialout).": "No permission to open port {printer} (add the user to the dialout group).",
+    "In phiếu trả kết quả": "Print the return slip",
+    "In Mẫu 02 (nhiệt)": "Print form 02 (thermal)",
+    "Đã gửi phiếu tới máy in của quầy {n}.": "Slip sent to the printer of counter {n}.",
+    "Hồ sơ này không có phiếu đó để in.": "This dossier has no such slip to print.",
     # Printer states shown to staff
     "Chưa có thông tin": "No information yet",
     "Máy in đang tắt hoặc mở nắp": "The printer is off or its cover is open",

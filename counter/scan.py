@@ -1,0 +1,92 @@
+"""A scan at the counter wherever the cursor is: an ID card opens the intake, a receipt its dossier.
+
+static/js/scanner.js posts what the scanner typed (`scan`) and which kinds the page takes in its own
+scan field (`in_place`, e.g. "card" on the intake form). The card's data never goes into a URL or the
+session cookie: the intake form is rendered straight into this response (htmx swaps it in and shows
+/counter/dossiers/new in the address bar), or the page's own scan field gets the text back.
+"""
+
+import json
+import logging
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from domain.dossiers import CHANNELS, returning_citizen
+from domain.scans import classify
+from domain.site import current_site
+from domain.tickets import current_ticket
+from domain.tracking import find_for_tracking
+from models import COUNTER_ROLES, Procedure
+from motcua.errors import error_response
+from motcua.extensions import db
+from motcua.i18n import gettext
+from motcua.web import wants_fragment
+
+from .access import enforce_session, roles_required
+from .views import my_counter
+
+log = logging.getLogger(__name__)
+bp = Blueprint("counter_scan", __name__, url_prefix="/counter")
+bp.before_request(enforce_session)
+staff_only = roles_required(*COUNTER_ROLES)
+NOT_HERE = "Không tìm thấy hồ sơ {code} với mã tra cứu này tại điểm tiếp nhận. Hãy kiểm tra giấy tiếp nhận."
+
+
+@bp.post("/scan")
+@staff_only
+def scan():
+    site = current_site()
+    result = classify(request.form.get("scan", ""))
+    if result.kind == "receipt":
+        dossier = find_for_tracking(result.code, result.check)
+        if dossier is None or dossier.site_id != site.id:
+            return error_response(NOT_HERE, 404, code=result.code)
+        return _go(url_for("dossiers.show", dossier_id=dossier.id))
+    if result.kind == "card":
+        if "card" in request.form.get("in_place", "").split():
+            # The intake form is open: its scan field fills the applicant and keeps what was typed.
+            return "", 204, {"HX-Trigger": json.dumps({"scan-in-place": "card"})}
+        return _intake(site, result.card)
+    log.info("garbled scan at the counter (%d characters, card-like: %s)",
+             len(request.form.get("scan", "")), result.card_like)
+    message = gettext(result.message)
+    if result.detail:
+        message += " " + gettext(result.detail, **(result.detail_params or {}))
+    return error_response(message, 422)  # already translated; no params, so no formatting
+
+
+def _go(url: str):
+    if request.headers.get("HX-Request") == "true":
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, code=303)
+
+
+def _intake(site, card):
+    """The intake form for the citizen whose card was scanned, with the ticket being served."""
+    counter = my_counter(site)
+    ticket = current_ticket(counter) if counter else None
+    values = {"applicant_name": card.full_name, "applicant_id_number": card.id_number,
+              "applicant_birth_date": card.date_of_birth.strftime("%d/%m/%Y"),
+              "applicant_gender": card.gender_label, "applicant_address": card.address}
+    message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
+    previous = returning_citizen(site, card.id_number) or {}
+    reused = 0
+    for key, value in previous.items():
+        if not values.get(key):
+            values[key] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
+            reused += 1
+    if reused:
+        message += " " + gettext(
+            "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
+    values["reused_fields"] = reused
+    procedures = list(db.session.scalars(
+        select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
+        .order_by(Procedure.field, Procedure.name)))
+    body = render_template("dossiers/new.html", site=site, ticket=ticket, procedures=procedures,
+                           procedure=None, values=values, channels=CHANNELS, message=message, level="info")
+    headers = {"Cache-Control": "no-store"}
+    if wants_fragment():
+        headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML show:window:top",
+                        "HX-Push-Url": url_for("dossiers.new", ticket=ticket.id if ticket else None)})
+    return body, 200, headers
