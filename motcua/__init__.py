@@ -80,12 +80,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from counter import admin, auth, dossiers, forms, printers
+    from counter import scan as counter_scan
     from counter import views as counter_views
     from kiosk import display, tracking
+    from kiosk import scan as kiosk_scan
     from kiosk import views as kiosk_views
 
     for blueprint in (kiosk_views.bp, display.bp, tracking.bp, auth.bp, counter_views.bp,
-                      dossiers.bp, forms.bp, printers.bp, admin.bp):
+                      dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

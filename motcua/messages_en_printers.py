@@ -45,6 +45,11 @@ EN_PRINTERS = {
     "In Mẫu 02 (nhiệt)": "Print form 02 (thermal)",
     "Đã gửi phiếu tới máy in của quầy {n}.": "Slip sent to the printer of counter {n}.",
     "Hồ sơ này không có phiếu đó để in.": "This dossier has no such slip to print.",
+    # Scanners
+    "Không đọc được mã vừa quét. Vui lòng quét lại, giữ mã thẳng và đủ sáng.": "The code could not be read. Please scan again, holding the code straight and in good light.",
+    "Mã vừa quét bị sai ký tự (bộ gõ tiếng Việt đang bật hoặc máy quét đặt sai kiểu bàn phím). Hãy tắt bộ gõ tiếng Việt hoặc báo quản trị kiểm tra máy quét, rồi quét lại.": "The scan came through with wrong characters (a Vietnamese input method is on, or the scanner is set to the wrong keyboard layout). Turn off the input method or ask the administrator to check the scanner, then scan again.",
+    "Kiosk không đọc thẻ Căn cước. Vui lòng đến quầy.": "This kiosk does not read ID cards. Please go to a counter.",
+    "Không tìm thấy hồ sơ {code} với mã tra cứu này tại điểm tiếp nhận. Hãy kiểm tra giấy tiếp nhận.": "No dossier {code} with this lookup code was found at this reception point. Please check the receipt.",
     # Printer states shown to staff
     "Chưa có thông tin": "No information yet",
     "Máy in đang tắt hoặc mở nắp": "The printer is off or its cover is open",

@@ -179,6 +179,7 @@ COUNTER_ROUTES = [
     ("post", "/counter/select"),
     ("post", "/counter/release"),
     ("post", "/counter/call-next"),
+    ("post", "/counter/scan"),
     ("post", "/counter/tickets/00000000-0000-0000-0000-000000000000/finish"),
 ]
 
