@@ -10,11 +10,12 @@ from domain import DomainError, lifecycle
 from domain.cccd import CardParseError, parse_card
 from domain.dossiers import (
     CHANNELS,
+    card_values,
+    fill_from_previous,
     parse_date,
     receive_dossier,
     refuse_at_intake,
     request_supplement_at_intake,
-    returning_citizen,
     validate_intake,
 )
 from domain.events import record_event
@@ -114,22 +115,14 @@ def scan_card():
             card = parse_card(payload)
         except CardParseError as exc:
             return _applicant(values, gettext(exc.message, **exc.params), "error", 422)
-        values.update(applicant_name=card.full_name, applicant_id_number=card.id_number,
-                      applicant_birth_date=card.date_of_birth.strftime("%d/%m/%Y"),
-                      applicant_gender=card.gender_label, applicant_address=card.address)
+        values.update(card_values(card))
         message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
-    previous = returning_citizen(site, values.get("applicant_id_number", "").strip())
-    reused = 0
-    if previous:
-        for key, value in previous.items():
-            if not values.get(key):
-                values[key] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
-                reused += 1
+    reused = fill_from_previous(site, values)
+    if reused:
         message = (message + " " if message else "") + gettext(
             "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
     elif not payload.strip():
         message = gettext("Chưa có hồ sơ nào của số định danh này.")
-    values["reused_fields"] = reused
     return _applicant(values, message, level)
 
 

@@ -12,7 +12,7 @@ import logging
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from domain.dossiers import CHANNELS, returning_citizen
+from domain.dossiers import CHANNELS, card_values, fill_from_previous
 from domain.scans import classify
 from domain.site import current_site
 from domain.tickets import current_ticket
@@ -66,20 +66,12 @@ def _intake(site, card):
     """The intake form for the citizen whose card was scanned, with the ticket being served."""
     counter = my_counter(site)
     ticket = current_ticket(counter) if counter else None
-    values = {"applicant_name": card.full_name, "applicant_id_number": card.id_number,
-              "applicant_birth_date": card.date_of_birth.strftime("%d/%m/%Y"),
-              "applicant_gender": card.gender_label, "applicant_address": card.address}
+    values = card_values(card)
     message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
-    previous = returning_citizen(site, card.id_number) or {}
-    reused = 0
-    for key, value in previous.items():
-        if not values.get(key):
-            values[key] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
-            reused += 1
+    reused = fill_from_previous(site, values)
     if reused:
         message += " " + gettext(
             "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
-    values["reused_fields"] = reused
     procedures = list(db.session.scalars(
         select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
         .order_by(Procedure.field, Procedure.name)))

@@ -198,3 +198,22 @@ def returning_citizen(site, id_number: str) -> dict | None:
     if last is None:
         return None
     return {name: getattr(last, name) for name in REUSABLE if getattr(last, name)}
+
+
+def card_values(card) -> dict:
+    """The Mẫu 01 fields a scanned ID card fills (dates as shown on screens)."""
+    return {"applicant_name": card.full_name, "applicant_id_number": card.id_number,
+            "applicant_birth_date": card.date_of_birth.strftime("%d/%m/%Y"),
+            "applicant_gender": card.gender_label, "applicant_address": card.address}
+
+
+def fill_from_previous(site, values: dict) -> int:
+    """Offer a returning citizen's last details for the fields still empty; return how many."""
+    previous = returning_citizen(site, (values.get("applicant_id_number") or "").strip()) or {}
+    reused = 0
+    for key, value in previous.items():
+        if not values.get(key):
+            values[key] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
+            reused += 1
+    values["reused_fields"] = reused
+    return reused
