@@ -56,31 +56,31 @@ def record_state(site_id, printer_url: str, status=None, error: str | None = Non
     return state
 
 
-def describe(state: PrinterState | None) -> tuple[str, str]:
-    """A plain sentence for staff and a level (ok, warn, error, unknown)."""
+def describe(state: PrinterState | None) -> tuple[str, dict, str]:
+    """A sentence for staff (Vietnamese source text and its params) and a level."""
     if state is None:
-        return "Chưa có thông tin", "unknown"
+        return "Chưa có thông tin", {}, "unknown"
     if state.paper == "out":  # an Epson out of paper also reports itself offline
-        return "Máy in hết giấy", "error"
+        return "Máy in hết giấy", {}, "error"
     if state.online is False:
-        return "Máy in đang tắt hoặc mở nắp", "error"
+        return "Máy in đang tắt hoặc mở nắp", {}, "error"
     if state.last_error:
-        return f"Lần in gần nhất bị lỗi: {state.last_error}", "error"
+        return "Lần in gần nhất bị lỗi: {error}", {"error": state.last_error}, "error"
     if state.paper == "near_end":
-        return "Máy in sắp hết giấy", "warn"
+        return "Máy in sắp hết giấy", {}, "warn"
     if state.online is None and state.checked_at is not None:
-        return "Máy in không trả lời khi hỏi trạng thái", "unknown"
-    return "Sẵn sàng", "ok"
+        return "Máy in không trả lời khi hỏi trạng thái", {}, "unknown"
+    return "Sẵn sàng", {}, "ok"
 
 
 def devices(site) -> list[dict]:
     """Every kiosk and counter with its printer, state and line of jobs."""
     states = {s.printer_url: s for s in db.session.scalars(select(PrinterState)
                                                              .where(PrinterState.site_id == site.id))}
-    counts = dict(db.session.execute(
-        select(PrintJob.printer_url + "|" + PrintJob.status, func.count()).where(PrintJob.site_id == site.id)
-        .where(PrintJob.status.in_(("pending", "sending", "failed"))).group_by(PrintJob.printer_url,
-                                                                              PrintJob.status)).all())
+    counts = {(url, status): n for url, status, n in db.session.execute(
+        select(PrintJob.printer_url, PrintJob.status, func.count())
+        .where(PrintJob.site_id == site.id, PrintJob.status.in_(("pending", "sending", "failed")))
+        .group_by(PrintJob.printer_url, PrintJob.status))}
     rows = [(f"Kiosk {k.code}", k.printer_url) for k in
             db.session.scalars(select(Kiosk).where(Kiosk.site_id == site.id).order_by(Kiosk.code))]
     rows += [(f"Quầy {c.number}", c.printer_url) for c in
@@ -88,10 +88,10 @@ def devices(site) -> list[dict]:
     result = []
     for name, url in rows:
         state = states.get(url)
-        text, level = describe(state) if url else ("Không có máy in", "unknown")
-        waiting = counts.get(f"{url}|pending", 0) + counts.get(f"{url}|sending", 0)
-        result.append({"name": name, "url": url, "state": state, "text": text, "level": level,
-                       "waiting": waiting, "failed": counts.get(f"{url}|failed", 0)})
+        text, params, level = describe(state) if url else ("Không có máy in", {}, "unknown")
+        waiting = counts.get((url, "pending"), 0) + counts.get((url, "sending"), 0)
+        result.append({"name": name, "url": url, "state": state, "text": text, "params": params,
+                       "level": level, "waiting": waiting, "failed": counts.get((url, "failed"), 0)})
     return result
 
 

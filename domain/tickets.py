@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from models import Counter, Queue, Ticket
@@ -118,8 +119,6 @@ def _next_waiting(counter: Counter, cap: int) -> Ticket | None:
 
 def call_next(counter: Counter, officer) -> Ticket | None:
     """Finish the ticket at the counter, then call the next one (priority first, capped)."""
-    from flask import current_app
-
     serving = current_ticket(counter)
     if serving is not None:
         finish(serving, counter, officer)

@@ -114,8 +114,8 @@ def _status_of(printer_url: str) -> tuple[str, str]:
     from models import PrinterState
 
     state = db.session.scalars(select(PrinterState).where(PrinterState.printer_url == printer_url)).first()
-    text, _level = describe(state)
-    return f"Trạng thái: {text}", state.last_error if state else ""
+    text, params, _level = describe(state)
+    return f"Trạng thái: {text.format(**params)}", state.last_error if state else ""
 
 
 @printer_group.command("status")

@@ -57,6 +57,7 @@ EN_PRINTERS = {
     "Máy in sắp hết giấy": "The printer's paper is running low",
     "Máy in không trả lời khi hỏi trạng thái": "The printer does not answer status queries",
     "Sẵn sàng": "Ready",
+    "Lần in gần nhất bị lỗi: {error}": "The last job failed: {error}",
     "Không có máy in": "No printer",
     "còn giấy": "paper OK",
     "sắp hết giấy": "paper low",
