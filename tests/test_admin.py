@@ -128,3 +128,22 @@ def test_admin_records_a_make_up_saturday_that_moves_appointments(app, staff):
         assert calendar.is_working_day(date(2026, 8, 22))
         # Received Fri 21/8 at 09:00 with 1 working day: Saturday 22/8 is now that day.
         assert calendar.due_at(datetime(2026, 8, 21, 9, 0), days=1).date() == date(2026, 8, 22)
+
+
+def test_admin_prints_a_test_page_and_sees_its_preview(app, staff, client):
+    from domain.printing import process_due_jobs
+    from models import PrintJob
+
+    admin = staff("admin")
+    kiosk_id = ids(app, Kiosk, code="K1")[0]
+    response = admin.post(f"/admin/printers/kiosk/{kiosk_id}/test")
+    assert "Đã gửi trang in thử tới Kiosk K1" in response.get_data(as_text=True)
+    with app.app_context():
+        assert process_due_jobs() == 1
+        job = db.session.scalars(select(PrintJob)).one()
+    assert job.document == "test" and job.status == "sent"
+    page = admin.get("/admin").get_data(as_text=True)
+    assert f"/kiosk/print-jobs/{job.id}.png" in page
+    preview = client.get(f"/kiosk/print-jobs/{job.id}.png")
+    assert preview.status_code == 200 and preview.get_data().startswith(b"\x89PNG")
+    preview.close()
