@@ -40,9 +40,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from . import cli, errors, templating
+    from . import cli, errors, security, templating
 
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     _wrap_views_in_transactions(app)
@@ -62,7 +63,7 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .transactions import configure_sqlite, set_write_intent
+    from .transactions import begin_request, configure_sqlite, teardown_request
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -71,11 +72,14 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")))
+            configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")),
+                             app.config)
 
     @app.before_request
     def _transaction_kind():
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        begin_request(request.method)
+
+    app.teardown_request(teardown_request)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -96,11 +100,11 @@ def _register_blueprints(app: Flask) -> None:
 
     @app.get("/lang/<code>")
     def set_language(code: str):
+        from .security import safe_next
+
         if code in ("vi", "en"):
             session["lang"] = code
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//")
-                        else url_for("index"))
+        return redirect(safe_next(request.args.get("next"), url_for("index")))
 
 
 def _wrap_views_in_transactions(app: Flask) -> None:

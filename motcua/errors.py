@@ -2,13 +2,14 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from domain import DomainError
 
+from .extensions import db
 from .i18n import gettext
 from .web import wants_fragment
 
@@ -24,16 +25,41 @@ HTTP_MESSAGES = {
 }
 
 
+# Shown when even the error page cannot be rendered: no template, no database, no session.
+BARE_PAGE = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Thông báo</title>'
+    "<p>Hệ thống đang gặp sự cố, thao tác chưa được lưu. Vui lòng thử lại sau ít phút.</p>"
+    "<p>The system has a problem; nothing was saved. Please try again in a few minutes.</p></html>"
+)
+
+
 def error_response(message: str, status: int, /, **params):
-    """Render a message as a fragment (htmx swaps it in place) or as a full page."""
-    text = gettext(message, **params)
+    """Render a message as a fragment (htmx swaps it in place) or as a full page.
+
+    The page never touches the database: Flask's context processors are skipped (Flask-Login's
+    loads the user), so a locked or broken database still gets a readable answer.
+    """
+    _discard_failed_work()
     template = "partials/_message.html" if wants_fragment() else "error.html"
-    response = render_template(template, message=text, status=status, level="error")
+    try:
+        text = gettext(message, **params)
+        response = current_app.jinja_env.get_template(template).render(
+            message=text, status=status, level="error")
+    except Exception:  # the error page must answer whatever else is broken
+        log.exception("error page failed on %s", request.path)
+        response = BARE_PAGE
     headers = {}
     if wants_fragment():
         # htmx 2 does not swap 4xx/5xx by default; tell it to show the message anyway.
         headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
     return response, status, headers
+
+
+def _discard_failed_work() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # a connection that cannot even roll back is closed by the teardown
+        log.warning("rollback before the error page failed", exc_info=True)
 
 
 def init_app(app: Flask) -> None:

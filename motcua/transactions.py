@@ -1,7 +1,10 @@
 """SQLite settings for a power-cut-prone edge, and the one commit per request.
 
-Reads start deferred transactions; requests that change state start with
-BEGIN IMMEDIATE so two writers never deadlock upgrading a read lock.
+The lock order, for every writer (request, worker, CLI): first the writer queue (a lock per
+process, then an flock'ed file per database), then SQLite's write lock (BEGIN IMMEDIATE).
+A request that changes state takes the queue before its first statement — before the user
+is loaded — and gives it back as soon as it has committed; reads start deferred
+transactions and never wait for writers under WAL.
 """
 
 import contextvars
@@ -11,6 +14,7 @@ import os
 import random
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from functools import wraps
 
@@ -18,12 +22,14 @@ from flask import current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
 log = logging.getLogger(__name__)
 _write_intent = contextvars.ContextVar("write_intent", default=False)
 LOCK_RETRIES = 4
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class WriterQueue:
@@ -35,13 +41,21 @@ class WriterQueue:
 
     def __init__(self):
         self._threads = threading.RLock()
+        self._count_lock = threading.Lock()
+        self.waiting = 0  # threads of this process queued right now (for tests and figures)
         self._depth = threading.local()
         self._file = None
         self._pid = None
         self.path = None
 
     def __enter__(self):
-        self._threads.acquire()
+        with self._count_lock:
+            self.waiting += 1
+        try:
+            self._threads.acquire()
+        finally:
+            with self._count_lock:
+                self.waiting -= 1
         depth = getattr(self._depth, "n", 0)
         if depth == 0 and self.path:
             fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
@@ -67,23 +81,24 @@ class WriterQueue:
         return self._file
 
 
-_process_writer = WriterQueue()
+writer_queue = WriterQueue()
 
 
 def release_writer_lock_file() -> None:
     """Close the lock file (tests build many apps in one process)."""
-    _process_writer.use(None)
+    writer_queue.use(None)
 
 
-def configure_sqlite(engine: Engine, lock_path: str) -> None:
+def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
     """Set WAL, synchronous=FULL, busy timeout and foreign keys on every connection."""
-    _process_writer.use(lock_path)
+    writer_queue.use(lock_path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout=5000")
+        # only programs outside the writer queue (a backup, the sqlite3 shell) make us wait
+        cur.execute(f"PRAGMA busy_timeout={int(config.get('SQLITE_BUSY_TIMEOUT_MS', 5000))}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")  # a committed ticket survives a power cut
         cur.execute("PRAGMA foreign_keys=ON")
@@ -94,8 +109,28 @@ def configure_sqlite(engine: Engine, lock_path: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
-def set_write_intent(value: bool) -> None:
-    _write_intent.set(value)
+class LockOrderWarning(RuntimeWarning):
+    """A write reached SQLite without the writer queue: it could stall other writers."""
+
+
+@event.listens_for(Session, "before_flush")
+def _writes_hold_the_queue(session, _context, _instances):
+    if writer_queue.path and not writer_held() and session.get_bind().dialect.name == "sqlite":
+        warnings.warn("write outside the writer queue (use write_transaction or a POST)",
+                      LockOrderWarning, stacklevel=2)
+
+
+def writer_held() -> bool:
+    """True while this thread holds the writer queue."""
+    return getattr(writer_queue._depth, "n", 0) > 0
+
+
+def _end_read_transaction() -> None:
+    """A read transaction left open would have to be upgraded to write, and fails at once if
+    another writer committed since it began; end it (nothing to lose: it wrote nothing)."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.rollback()
 
 
 @contextmanager
@@ -103,7 +138,8 @@ def write_transaction():
     """Run a block outside a request (CLI, worker) as one BEGIN IMMEDIATE transaction."""
     token = _write_intent.set(True)
     try:
-        with _process_writer:
+        with writer_queue:
+            _end_read_transaction()
             try:
                 yield db.session
                 db.session.commit()
@@ -112,6 +148,29 @@ def write_transaction():
                 raise
     finally:
         _write_intent.reset(token)
+
+
+def begin_request(method: str) -> None:
+    """before_request, registered first: a request that changes state queues for the writer
+    lock now, before anything (loading the user, the CSRF check's session) reads the database."""
+    writing = method not in READ_METHODS
+    _write_intent.set(writing)
+    if writing:
+        writer_queue.__enter__()
+        g._holds_writer = True
+
+
+def end_request_write() -> None:
+    """Give the writer queue back (after the commit, or at teardown after a failure)."""
+    if g.pop("_holds_writer", False):
+        _write_intent.set(False)  # whatever runs after this reads in a deferred transaction
+        writer_queue.__exit__(None, None, None)
+
+
+def teardown_request(_exc=None) -> None:
+    if g.get("_holds_writer"):
+        db.session.rollback()  # nothing uncommitted outlives the lock
+        end_request_write()
 
 
 def after_commit(callback) -> None:
@@ -128,10 +187,7 @@ def transactional(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not _write_intent.get():
-            return _run(view, args, kwargs)
-        with _process_writer:
-            return _run(view, args, kwargs)
+        return _run(view, args, kwargs)
 
     return wrapper
 
@@ -145,6 +201,7 @@ def _run(view, args, kwargs):
                 db.session.commit()
             else:
                 db.session.rollback()
+            end_request_write()
         except OperationalError as exc:
             db.session.rollback()
             g.pop("after_commit", None)

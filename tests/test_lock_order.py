@@ -1,0 +1,103 @@
+"""One lock order for every writer: the writer queue first, then SQLite's write lock."""
+
+import sqlite3
+import threading
+import time
+import warnings
+
+import pytest
+
+from models import StaffUser
+from motcua.extensions import db
+from motcua.transactions import LockOrderWarning, write_transaction, writer_queue
+
+DEADLINE = 30  # seconds; generous, only reached if something is wrong
+
+
+def wait_for(condition, what: str) -> None:
+    end = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def sqlite_write_lock_is_free(app) -> bool:
+    path = db.engine.url.database
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_a_staff_post_waits_for_the_queue_before_touching_the_database(app, staff):
+    """The worker (or another request) holds the queue: a staff POST must not grab SQLite's
+    write lock meanwhile, or the holder would wait out the busy timeout (seconds)."""
+    officer = staff("canbo1")
+    answers = []
+    with app.app_context():
+        with write_transaction():
+            request = threading.Thread(
+                target=lambda: answers.append(officer.post("/counter/close")), daemon=True)
+            request.start()
+            wait_for(lambda: writer_queue.waiting == 1, "the staff request to queue")
+            assert sqlite_write_lock_is_free(app), "the waiting request took SQLite's lock first"
+            db.session.get(StaffUser, officer_id(app))  # the holder can still write at once
+        request.join(DEADLINE)
+    assert answers and answers[0].status_code < 500
+
+
+def officer_id(app):
+    from sqlalchemy import select
+
+    return db.session.scalars(select(StaffUser.id).where(StaffUser.username == "canbo1")).one()
+
+
+def test_a_write_outside_the_queue_is_flagged(app):
+    with app.app_context():
+        user = db.session.scalars(db.select(StaffUser)).first()
+        user.full_name = user.full_name + " "
+        with pytest.warns(LockOrderWarning):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_writes_inside_write_transaction_are_not_flagged(app):
+    with app.app_context(), warnings.catch_warnings():
+        warnings.simplefilter("error", LockOrderWarning)
+        with write_transaction():
+            user = db.session.scalars(db.select(StaffUser)).first()
+            user.full_name = user.full_name.strip()
+            db.session.flush()
+
+
+def test_error_page_answers_while_the_database_is_locked_by_another_program(app, client):
+    """A foreign program (sqlite3 shell, a backup) holds the write lock: the kiosk gets a
+    readable message, not a bare 500, and nothing half-written."""
+    app.config["TESTING"] = True
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with app.app_context():
+        token_page = client.get("/kiosk").get_data(as_text=True)
+    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
+    holder.execute("PRAGMA busy_timeout=0")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with app.app_context():
+            db.engine.dispose()
+        app.config["SQLITE_BUSY_TIMEOUT_MS"] = 50
+        import re
+
+        token = re.search(r'name="csrf-token" content="([^"]+)"', token_page).group(1)
+        queue_id = re.search(r'/kiosk/queues/([0-9a-f-]{36})', token_page).group(1)
+        response = client.post("/kiosk/tickets", data={"queue_id": queue_id, "csrf_token": token})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    body = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Hệ thống đang bận" in body
