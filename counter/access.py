@@ -1,27 +1,92 @@
-"""Who may do what, and the idle timeout counted from real actions (not polling)."""
+"""Who may do what, where; server-side sessions; the idle timeout counted from real actions."""
 
-import uuid
-from datetime import UTC, datetime
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy import select, update
 
-from models import StaffUser
+from domain import DomainError
+from domain.clock import utcnow
+from domain.site import current_site
+from models import StaffSession, StaffUser
 from motcua.extensions import db, login_manager
+
+SESSION_SECRET = "sid"  # the cookie's key for this login's secret
+SEEN_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def may_work_here(user: StaffUser) -> bool:
+    """An account works at its own reception point only (see docs/architecture.md, Security)."""
+    try:
+        return user.site_id == current_site().id
+    except DomainError:  # no site configured yet: nobody works here
+        return False
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Session ids are "<uuid>:<session_version>"; bumping the version logs out everywhere."""
-    try:
-        raw_id, version = user_id.split(":")
-        user = db.session.get(StaffUser, uuid.UUID(raw_id))
-    except (ValueError, TypeError):
+    """The account of this browser's open session: one indexed lookup of session and user.
+
+    The login id is "<uuid>:<session_version>"; bumping the version logs out everywhere.
+    """
+    raw_id, _, version = user_id.partition(":")
+    secret = session.get(SESSION_SECRET)
+    if not isinstance(secret, str):
         return None
-    if user is None or not user.active or str(user.session_version) != version:
+    row = db.session.execute(
+        select(StaffUser, StaffSession).join(StaffSession, StaffSession.user_id == StaffUser.id)
+        .where(StaffSession.id == _digest(secret), StaffSession.revoked_at.is_(None))
+    ).first()
+    if row is None:
         return None
+    user, staff_session = row
+    if str(user.id) != raw_id or not user.active or str(user.session_version) != version:
+        return None
+    if not may_work_here(user):
+        return None
+    user.staff_session = staff_session
     return user
+
+
+def start_session(user: StaffUser) -> None:
+    """Open a server-side session for `user`; the signed cookie keeps only its secret."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(id=_digest(secret), user_id=user.id,
+                                user_agent=(request.user_agent.string or "")[:200],
+                                ip=(request.remote_addr or "")[:45]))
+    session[SESSION_SECRET] = secret
+
+
+def end_session() -> None:
+    """Revoke this browser's session, so a copy of its cookie no longer works."""
+    secret = session.get(SESSION_SECRET)
+    row = db.session.get(StaffSession, _digest(secret)) if isinstance(secret, str) else None
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def log_out_everywhere(user: StaffUser) -> None:
+    """Bump the session version and revoke every open session of `user`."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.execute(update(StaffSession)
+                       .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def _touch_session() -> None:
+    # Only on writes, inside the view's own transaction: reads never write.
+    staff_session = getattr(current_user, "staff_session", None)
+    now = utcnow()
+    if staff_session is not None and now - staff_session.last_seen >= SEEN_EVERY:
+        staff_session.last_seen = now
 
 
 @login_manager.unauthorized_handler
@@ -54,6 +119,7 @@ def enforce_session() -> None:
     if not current_user.is_authenticated:
         return None
     if session_expired():
+        end_session()
         logout_user()
         session.clear()
         session["expired"] = True
@@ -74,6 +140,8 @@ def roles_required(*roles: str):
                 return unauthorized()
             if current_user.role not in roles:
                 abort(403)
+            if request.method == "POST":
+                _touch_session()
             return view(*args, **kwargs)
 
         return wrapper

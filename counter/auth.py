@@ -1,35 +1,97 @@
-"""Staff login and logout, with a rate limit on failed attempts."""
+"""Staff login and logout: throttled per (account, address), same time for unknown accounts."""
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.clock import utcnow
 from models import Counter, LoginAttempt, StaffUser
 from motcua.extensions import db
 from motcua.i18n import gettext
+from motcua.security import safe_next
 
-from .access import mark_activity
+from .access import end_session, mark_activity, may_work_here, start_session
 
 bp = Blueprint("auth", __name__)
 
 
-def _recent_failures(username: str, ip: str) -> int:
-    since = utcnow() - current_app.config["LOGIN_LOCK_WINDOW"]
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.at >= since, LoginAttempt.success.is_(False))
-        .where((LoginAttempt.username == username) | (LoginAttempt.ip == ip))
-    )
+@cache
+def _dummy_hash() -> str:
+    """A hash to check when the account is unknown, so that answer takes as long as a wrong password."""
+    return generate_password_hash(uuid.uuid4().hex)
+
+
+def _failures(*conditions):
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return (select(LoginAttempt.at)
+            .where(LoginAttempt.success.is_(False), LoginAttempt.at >= since, *conditions)
+            .order_by(LoginAttempt.at.desc()))
+
+
+def login_wait(username: str, ip: str) -> int:
+    """Seconds this (user name, address) must still wait before trying again; 0 when it may try.
+
+    Only the pair's own failures since its last success count, so a stranger failing from
+    elsewhere never locks the real owner out. An address failing for many names waits too.
+    """
+    config = current_app.config
+    now = utcnow()
+    last_ok = db.session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.success.is_(True)))
+    pair = _failures(LoginAttempt.username == username, LoginAttempt.ip == ip)
+    if last_ok is not None:
+        pair = pair.where(LoginAttempt.at > last_ok)
+    pair_failures = list(db.session.scalars(pair.limit(32)))
+    waits = [0.0]
+    extra = len(pair_failures) - config["LOGIN_FREE_FAILURES"]
+    if extra >= 0:
+        delay = min(2.0 ** (extra + 1), config["LOGIN_DELAY_CAP"].total_seconds())
+        waits.append(delay - (now - pair_failures[0]).total_seconds())
+    cap = config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    oldest_counted = db.session.scalar(_failures(LoginAttempt.ip == ip).offset(cap - 1).limit(1))
+    if oldest_counted is not None:  # the address waits until its oldest counted failure expires
+        waits.append((oldest_counted + config["LOGIN_FAILURE_WINDOW"] - now).total_seconds())
+    return max(0, int(max(waits) + 0.999))
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds < 120:
+        return gettext("Đăng nhập sai nhiều lần. Vui lòng thử lại sau {s} giây.", s=seconds)
+    return gettext("Đăng nhập sai nhiều lần. Vui lòng thử lại sau {m} phút.", m=(seconds + 59) // 60)
+
+
+def _authenticate(username: str, password: str) -> tuple[StaffUser | None, str | None]:
+    """The account, or None and the error to show; the password is checked even when unknown."""
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    known = user is not None and user.active
+    valid = check_password_hash(user.password_hash if known else _dummy_hash(), password)
+    if not (known and valid):
+        return None, gettext("Sai tên đăng nhập hoặc mật khẩu.")
+    if not may_work_here(user):
+        return None, gettext("Tài khoản này không được phép làm việc tại điểm tiếp nhận này.")
+    return user, None
+
+
+def _begin(user: StaffUser) -> None:
+    lang = session.get("lang")
+    session.clear()  # a fresh session on login
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    start_session(user)
+    session.permanent = True
+    session["login_at"] = datetime.now(UTC).timestamp()
+    mark_activity()
 
 
 def _landing(user: StaffUser, target: str) -> str:
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.index") if user.role == "admin" else url_for("counter.index")
+    home = url_for("admin.index") if user.role == "admin" else url_for("counter.index")
+    return safe_next(target, home)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,30 +100,17 @@ def login():
     status = 200
     if request.method == "POST":
         username = request.form.get("username", "").strip().lower()[:60]
-        password = request.form.get("password", "")
-        ip = request.remote_addr or "?"
-        limit = current_app.config["LOGIN_MAX_FAILURES"]
-        if _recent_failures(username, ip) >= limit:
-            minutes = int(current_app.config["LOGIN_LOCK_WINDOW"].total_seconds() // 60)
-            error = gettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {m} phút.",
-                            m=minutes)
-            status = 429
+        ip = (request.remote_addr or "?")[:45]
+        wait = login_wait(username, ip)
+        if wait:
+            error, status = _wait_message(wait), 429
         else:
-            user = db.session.scalars(
-                select(StaffUser).where(StaffUser.username == username)).first()
-            ok = user is not None and user.active and user.check_password(password)
-            db.session.add(LoginAttempt(username=username, ip=ip, success=ok))
-            if ok:
-                lang = session.get("lang")
-                session.clear()  # a fresh session on login
-                if lang:
-                    session["lang"] = lang
-                login_user(user)
-                session.permanent = True
-                session["login_at"] = datetime.now(UTC).timestamp()
-                mark_activity()
+            user, error = _authenticate(username, request.form.get("password", ""))
+            db.session.add(LoginAttempt(username=username, ip=ip, success=user is not None))
+            if user is not None:
+                _begin(user)
                 return redirect(_landing(user, request.args.get("next", "")), code=303)
-            error = gettext("Sai tên đăng nhập hoặc mật khẩu.")  # 200: the attempt must be committed
+            # 200, not 401: the failed attempt must be committed for the throttle to count it
     expired = session.pop("expired", False)
     return render_template("auth/login.html", error=error, expired=expired), status
 
@@ -75,5 +124,6 @@ def logout():
             if counter is not None and counter.officer_id == current_user.id:
                 counter.is_open, counter.officer_id = False, None
         logout_user()
+    end_session()
     session.clear()
     return redirect(url_for("auth.login"), code=303)

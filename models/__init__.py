@@ -4,7 +4,7 @@ from .dossier import Attachment, CalendarOverride, Dossier, Procedure
 from .event import ClockState, Event
 from .printing import JOB_STATUSES, PrinterState, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
-from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffUser
+from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffSession, StaffUser
 from .ticket import TICKET_STATUSES, Ticket, TicketSequence
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "PriorityCategory",
     "Queue",
     "ReceptionPoint",
+    "StaffSession",
     "StaffUser",
     "Ticket",
     "TicketSequence",

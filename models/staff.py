@@ -1,9 +1,10 @@
-"""Staff accounts and login attempts."""
+"""Staff accounts, their sessions and login attempts."""
 
+import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,12 +51,30 @@ class StaffUser(UserMixin, SiteOwned, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Local only (not synced): feeds the login rate limit."""
+    """Local only (not synced): feeds the login throttle."""
 
     __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_ip_at", "ip", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)
     ip: Mapped[str] = mapped_column(String(45))
     success: Mapped[bool]
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StaffSession(db.Model):
+    """Local only: one login; the signed cookie carries a secret whose hash is the id.
+
+    Logging out revokes the row, so a copy of the cookie taken before stops working.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's secret
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")

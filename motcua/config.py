@@ -15,8 +15,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute: one working day
     STAFF_IDLE_TIMEOUT = timedelta(minutes=15)  # counted from real actions, not polling
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_WINDOW = timedelta(minutes=10)
+    SESSION_COOKIE_SECURE = False  # also Secure whenever the request came over TLS (motcua.security)
+    # Login throttling per (user name, address): free tries, then a wait that doubles up to a cap.
+    LOGIN_FREE_FAILURES = 3
+    LOGIN_DELAY_CAP = timedelta(minutes=5)
+    LOGIN_FAILURE_WINDOW = timedelta(hours=1)  # failures older than this are forgotten
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30  # across user names (password spraying); other addresses unaffected
+    # Behind a reverse proxy that terminates TLS: how many proxies to trust for X-Forwarded-For,
+    # -Proto and -Host (0 = none: the server is reached directly).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
     WTF_CSRF_TIME_LIMIT = None  # kiosk pages stay open all day
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 

@@ -200,6 +200,16 @@ EN = {
     "Địa chỉ máy in “{url}” không đúng định dạng.": "Printer address “{url}” is not valid.",
     "Địa chỉ máy in “{url}” thiếu tên máy hoặc cổng.": "Printer address “{url}” lacks a host or port.",
     "Độ rộng in “{w}” không hợp lệ (384, 512 hoặc 576).": "Print width “{w}” is not valid (384, 512 or 576).",
+    # Staff access (issue 7)
+    "Đăng nhập sai nhiều lần. Vui lòng thử lại sau {s} giây.": "Too many failed logins. Please try again in {s} seconds.",
+    "Đăng nhập sai nhiều lần. Vui lòng thử lại sau {m} phút.": "Too many failed logins. Please try again in {m} minutes.",
+    "Tài khoản này không được phép làm việc tại điểm tiếp nhận này.": "This account may not work at this reception point.",
+    "Quầy số {n} đã được {name} tiếp nhận. Bạn không còn làm việc tại quầy này; hãy chọn quầy khác.": "Counter {n} was taken over by {name}. You no longer work at this counter; please choose another.",
+    "Quầy số {n} đang do {name} sử dụng. Tiếp nhận quầy?": "Counter {n} is being used by {name}. Take over the counter?",
+    "Người đang ở quầy sẽ được báo ở thao tác tiếp theo; việc tiếp nhận được ghi lại.": "The officer there will be told at their next action; the takeover is recorded.",
+    "Tiếp nhận quầy": "Take over the counter",
+    "Không, chọn quầy khác": "No, choose another counter",
+    "Đang do {name} sử dụng": "In use by {name}",
 }
 EN.update(EN_DOSSIERS)
 EN.update(EN_PRINTERS)
