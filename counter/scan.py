@@ -50,10 +50,15 @@ def scan():
         return _intake(site, result.card)
     log.info("garbled scan at the counter (%d characters, card-like: %s)",
              len(request.form.get("scan", "")), result.card_like)
+    return error_response(staff_message(result), 422)  # already translated; no params, so no formatting
+
+
+def staff_message(result) -> str:
+    """What an officer reads about a garbled scan: the reason, and what the card parser found."""
     message = gettext(result.message)
     if result.detail:
         message += " " + gettext(result.detail, **(result.detail_params or {}))
-    return error_response(message, 422)  # already translated; no params, so no formatting
+    return message
 
 
 def _go(url: str):

@@ -13,10 +13,11 @@ A scan is personal data (the card): `Scan` masks it in its repr, and nothing her
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from .cccd import CardParseError, CitizenCard, looks_like_card_payload, mask_id, parse_card
-from .tracking import CODE, split_scanned_url
+from .tracking import CHECK, CODE, split_scanned_url
+from .validation import split_url
 
 GARBLED_MESSAGE = "Không đọc được mã vừa quét. Vui lòng quét lại, giữ mã thẳng và đủ sáng."
 # Re-scanning does not help when the scanner or the computer types the wrong characters.
@@ -24,8 +25,8 @@ KEYBOARD_MESSAGE = (
     "Mã vừa quét bị sai ký tự (bộ gõ tiếng Việt đang bật hoặc máy quét đặt sai kiểu bàn phím). "
     "Hãy tắt bộ gõ tiếng Việt hoặc báo quản trị kiểm tra máy quét, rồi quét lại."
 )
+NOT_A_CARD = "Mã QR không phải của thẻ Căn cước công dân."
 MAX_LENGTH = 2000  # a CCCD payload is about 200 characters; a receipt URL under 100
-CHECK = re.compile(r"^[0-9A-Z]{4,12}$")
 _CARD_LIKE_START = re.compile(r"^[0-9]{9,12}\|")
 # A character the scanner could not type ("?", U+FFFD) or a key it should never send.
 _UNTYPEABLE = re.compile(r"[?\ufffd]")
@@ -72,6 +73,16 @@ def classify(text: str | None) -> Scan:
     return _garbled()
 
 
+def card_scan(text: str | None) -> Scan:
+    """The intake form's own scan field: the same checks as a scan anywhere, but only a card will do."""
+    result = classify(text)
+    if result.kind == "card" or result.card_like or result.message != GARBLED_MESSAGE:
+        return result
+    if not (text or "").strip() or len(text) > MAX_LENGTH:
+        return result
+    return _garbled(NOT_A_CARD)  # a receipt, or text that is no QR code at all
+
+
 def is_mojibake(text: str) -> bool:
     """UTF-8 read as Windows-1252 or Latin-1 ("Nguyá»…n" for "Nguyễn"): it round-trips back."""
     if text.isascii():
@@ -99,11 +110,8 @@ def _card(text: str) -> Scan:
 
 
 def _receipt(text: str) -> Scan | None:
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # e.g. an unbalanced "[" in the host
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    parts = split_url(text)  # None for e.g. an unbalanced "[" in the host
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     segments = parts.path.rstrip("/").split("/")
     if len(segments) < 3 or segments[-2].upper() != "T":
@@ -113,7 +121,7 @@ def _receipt(text: str) -> Scan | None:
     if len(checks) != 1:
         return None  # none, or two checks: not one of our receipts
     code, check = split_scanned_url(text)
-    if not CODE.match(code) or not CHECK.match(check):
+    if not CODE.fullmatch(code) or not CHECK.fullmatch(check):
         return None
     return Scan(kind="receipt", code=code, check=check)
 

@@ -5,7 +5,7 @@ import re
 import time
 from collections import defaultdict, deque
 from threading import Lock
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from models import Dossier, Event
 from motcua.extensions import db
 
 from .lifecycle import STATUS_LABELS
+from .validation import split_url
 
 HISTORY_LABELS = {
     "dossier.received": "Đã tiếp nhận hồ sơ",
@@ -33,7 +34,8 @@ STAFF_LABELS = {
     "dossier.late_reason": "Ghi lý do quá hạn",
     "dossier.document_scanned": "Số hóa giấy tờ",
 }
-CODE = re.compile(r"^[0-9A-Z.]{1,35}-\d{6}-\d{4,8}$")
+CODE = re.compile(r"^[0-9A-Z.]{1,35}-[0-9]{6}-[0-9]{4,8}$")
+CHECK = re.compile(r"^[0-9A-Z]{4,12}$")  # the "mã tra cứu": ASCII only, compared in constant time
 
 
 def mask_name(name: str) -> str:
@@ -47,7 +49,9 @@ def mask_name(name: str) -> str:
 def find_for_tracking(code: str, check: str) -> Dossier | None:
     """The dossier whose code AND check match; None otherwise (one answer for both cases)."""
     code, check = (code or "").strip().upper(), (check or "").strip().upper()
-    if not CODE.match(code) or not check:
+    # A check typed with Telex on ("Ắ") is no check: refused before the lookup, so a known code
+    # and an unknown one get the same answer.
+    if not CODE.fullmatch(code) or not CHECK.fullmatch(check):
         return None
     dossier = db.session.scalars(select(Dossier).where(Dossier.code == code)).first()
     if dossier is None or not hmac.compare_digest(dossier.check, check):
@@ -75,7 +79,9 @@ def public_view(dossier: Dossier) -> dict:
 
 def split_scanned_url(text: str) -> tuple[str, str]:
     """A receipt QR typed by a keyboard-wedge scanner: '…/T/<CODE>?K=<CHECK>' → (code, check)."""
-    parts = urlsplit((text or "").strip())
+    parts = split_url((text or "").strip())
+    if parts is None:  # e.g. "http://[::1/T/…": a broken host is no receipt
+        return "", ""
     path = parts.path.rstrip("/")
     code = path.rsplit("/", 1)[-1] if "/" in path else ""
     query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}

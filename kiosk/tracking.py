@@ -32,7 +32,7 @@ def lookup():
     scanned = request.args.get("scan", "")
     code, check = split_scanned_url(scanned) if scanned else (request.args.get("code", ""),
                                                                request.args.get("check", ""))
-    if not (code or check):
+    if not (scanned or code or check):
         return render("tracking/lookup.html", "tracking/partials/_lookup_form.html", looked_up=False)
     if _rate_limited():
         abort(429)
