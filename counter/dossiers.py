@@ -7,12 +7,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError, lifecycle
-from domain.cccd import CardParseError, parse_card
+from domain import validation as check
+from domain.calendar import local_date
+from domain.clock import utcnow
 from domain.dossiers import (
     CHANNELS,
+    REUSABLE,
     card_values,
     fill_from_previous,
-    parse_date,
     receive_dossier,
     refuse_at_intake,
     request_supplement_at_intake,
@@ -22,6 +24,7 @@ from domain.events import record_event
 from domain.form_data import log_period, logged_dossiers
 from domain.printing import queue_print_job
 from domain.receipts import receipt_payload, return_slip_payload, supplement_slip_payload
+from domain.scans import card_scan
 from domain.site import current_site, get_owned
 from domain.tracking import STAFF_LABELS
 from domain.uploads import check_and_store, read_stored
@@ -34,6 +37,7 @@ from motcua.web import render
 from motcua.worker import wake_print_worker
 
 from .access import enforce_session, roles_required
+from .scan import staff_message
 from .views import my_counter
 
 bp = Blueprint("dossiers", __name__, url_prefix="/counter/dossiers")
@@ -52,8 +56,32 @@ STEPS = {
     "stop": lambda s, d, o, f: lifecycle.stop(s, d, o, f.get("reason", "")),
     "late-reason": lambda s, d, o, f: lifecycle.note_late_reason(s, d, o, f.get("reason", "")),
     "reschedule": lambda s, d, o, f: lifecycle.reschedule(s, d, o, f.get("reason", ""),
-                                                          parse_date(f.get("new_date"))),
+                                                          check.day(f.get("new_date"), "Ngày hẹn mới")),
 }
+# What each step's form may hold: (label, limit, multiline); every other field is refused unread.
+STEP_TEXT = {"agency": ("Cơ quan giải quyết", 200, False), "items": ("Giấy tờ cần bổ sung", 2000, True),
+             "reason": ("Lý do", 2000, True), "note": ("Ghi chú", 1000, True),
+             "collected_by": ("Người nhận", 20, False), "proxy_name": ("Họ tên người nhận thay", 120, False),
+             "authorisation": ("Giấy ủy quyền", 200, False), "reasons": ("Lý do", 2000, True),
+             "id_checked": ("Đã kiểm tra giấy tờ", 10, False), "new_date": ("Ngày hẹn mới", 10, False)}
+# Mẫu 01 text fields: (label, limit from the column or the proxy's JSON, kind).
+INTAKE_TEXT = {
+    "applicant_name": ("Họ và tên", check.column_length(Dossier.applicant_name), "name"),
+    "applicant_id_number": ("Số định danh cá nhân", 20, "text"),
+    "applicant_gender": ("Giới tính", check.column_length(Dossier.applicant_gender), "text"),
+    "applicant_address": ("Địa chỉ", check.column_length(Dossier.applicant_address), "text"),
+    "applicant_phone": ("Điện thoại", check.column_length(Dossier.applicant_phone), "text"),
+    "applicant_email": ("Thư điện tử", check.column_length(Dossier.applicant_email), "text"),
+    "proxy_name": ("Họ tên người nộp thay", 120, "name"),
+    "proxy_id_number": ("Số định danh người nộp thay", 20, "text"),
+    "proxy_phone": ("Điện thoại người nộp thay", 20, "text"),
+    "proxy_address": ("Địa chỉ người nộp thay", 300, "text"),
+    "proxy_authorisation": ("Giấy ủy quyền", 200, "text"),
+    "notes": ("Ghi chú", 1000, "lines"),
+    "missing_extra": ("Giấy tờ cần bổ sung khác", 2000, "lines"),
+    "reasons": ("Lý do từ chối", 2000, "lines"),
+}
+DECISIONS = ("receive", "supplement", "refuse")
 
 
 def _procedures(site):
@@ -111,10 +139,11 @@ def scan_card():
     values = {key: request.form.get(key, "") for key in request.form if key.startswith("applicant_")}
     message, level = None, "info"
     if payload.strip():
-        try:
-            card = parse_card(payload)
-        except CardParseError as exc:
-            return _applicant(values, gettext(exc.message, **exc.params), "error", 422)
+        # The same checks as a scan anywhere on the screen: garbled, mojibake and oversized are refused.
+        result = card_scan(payload)
+        if result.kind != "card":
+            return _applicant(values, staff_message(result), "error", 422)
+        card = result.card
         values.update(card_values(card))
         message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
     reused = fill_from_previous(site, values)
@@ -135,25 +164,74 @@ def _applicant(values, message, level, status=200):
 @bp.post("", strict_slashes=False)
 @staff_only
 def create():
-    """Receive (Mẫu 01), ask for more papers (Mẫu 02) or refuse (Mẫu 03) — the officer decides."""
+    """Receive (Mẫu 01), ask for more papers (Mẫu 02) or refuse (Mẫu 03) — the officer decides.
+
+    A refusal shows the form again with everything the officer typed, and the reason on top.
+    """
     site = current_site()
     form = request.form
-    procedure = get_owned(Procedure, site, form.get("procedure_id", ""))
-    received = {int(i) for i in form.getlist("documents") if i.isdigit()}
-    intake = validate_intake(procedure, form, received)
+    procedure = None
+    try:
+        procedure = get_owned(Procedure, site, form.get("procedure_id", ""))
+        dossier = _decide(site, procedure, form)
+    except DomainError as exc:
+        return _intake_again(site, procedure, form, gettext(exc.message, **exc.params), exc.status)
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id), code=303)
+
+
+def _decide(site, procedure, form):
+    values = _checked_intake(procedure, form)
+    received = {check.whole(i, "Giấy tờ đã nhận", 0, len(procedure.documents) - 1, field="documents")
+                for i in form.getlist("documents")}
+    intake = validate_intake(procedure, values, received)
     if form.get("ticket_id"):
         intake.ticket_id = get_owned(Ticket, site, form["ticket_id"]).id
     decision = form.get("decision")
     if decision == "receive":
-        dossier = receive_dossier(site, current_user, intake)
-    elif decision == "supplement":
-        dossier = request_supplement_at_intake(site, current_user, intake,
-                                               form.get("missing_extra", "").splitlines())
-    elif decision == "refuse":
-        dossier = refuse_at_intake(site, current_user, intake, form.get("reasons", ""))
-    else:
-        raise DomainError("Thao tác không hợp lệ.")
-    return redirect(url_for("dossiers.show", dossier_id=dossier.id), code=303)
+        return receive_dossier(site, current_user, intake)
+    if decision == "supplement":
+        return request_supplement_at_intake(site, current_user, intake, values["missing_extra"].splitlines())
+    if decision == "refuse":
+        return refuse_at_intake(site, current_user, intake, values["reasons"])
+    raise check.InvalidInput("Thao tác không hợp lệ.", "decision")
+
+
+def _checked_intake(procedure, form) -> dict:
+    """The Mẫu 01 fields, refused at the first one that cannot be real or does not fit its column."""
+    values = {"channel": form.get("channel", "")[:20]}
+    for name, (label, limit, kind) in INTAKE_TEXT.items():
+        if kind == "name":
+            values[name] = check.person_name(form.get(name), label, limit, field=name,
+                                             required=name == "applicant_name")
+        else:
+            values[name] = check.text(form.get(name), label, limit, field=name, multiline=kind == "lines")
+    for name, message in (("applicant_id_number", "Số định danh cá nhân phải có đúng 12 chữ số."),
+                          ("applicant_phone", "Số điện thoại “{phone}” không hợp lệ.")):
+        if not values[name].replace(" ", "").replace(".", "").replace("-", "").lstrip("+").isascii():
+            raise check.InvalidInput(message, name, phone=values[name])  # e.g. "٠٩١٢…": not ASCII digits
+    born = check.day(form.get("applicant_birth_date"), "Ngày sinh", field="applicant_birth_date",
+                     latest=local_date(utcnow()))
+    values["applicant_birth_date"] = f"{born:%d/%m/%Y}" if born else ""
+    values["fee"] = str(check.whole(form.get("fee"), "Lệ phí", 0, check.MAX_FEE, field="fee",
+                                    default=procedure.fee, grouped=True))
+    values["sets"] = str(check.whole(form.get("sets"), "Số bộ hồ sơ", 1, 20, field="sets", default=1))
+    values["reused_fields"] = str(check.whole(form.get("reused_fields"), "Số thông tin điền lại", 0,
+                                              len(REUSABLE), field="reused_fields", default=0))
+    return values
+
+
+def _intake_again(site, procedure, form, error: str, status: int):
+    """The intake form as the officer left it, with what was refused."""
+    values = {key: form.get(key, "") for key in form if key != "csrf_token"}
+    values["documents"] = form.getlist("documents")
+    ticket = None
+    if check.uuid_or_none(form.get("ticket_id")):
+        ticket = db.session.get(Ticket, check.uuid_or_none(form.get("ticket_id")))
+        ticket = ticket if ticket is not None and ticket.site_id == site.id else None
+    body = render("dossiers/new.html", "dossiers/new.html", site=site, ticket=ticket,
+                  procedures=_procedures(site), procedure=procedure, values=values, channels=CHANNELS,
+                  error=error)
+    return body, status
 
 
 @bp.get("/<dossier_id>")
@@ -181,8 +259,13 @@ def step(dossier_id, step):
     operation = STEPS.get(step)
     if operation is None:
         raise DomainError("Thao tác không hợp lệ.")
-    operation(site, dossier, current_user, request.form)
+    operation(site, dossier, current_user, _checked_step_form(request.form))
     return _detail(site, dossier, gettext("Đã cập nhật hồ sơ {code}.", code=dossier.code))
+
+
+def _checked_step_form(form) -> dict:
+    return {name: check.text(form.get(name), label, limit, field=name, multiline=multiline)
+            for name, (label, limit, multiline) in STEP_TEXT.items()}
 
 
 @bp.post("/<dossier_id>/attachments")
@@ -197,7 +280,9 @@ def attach(dossier_id):
     config = current_app.config
     stored = check_and_store(upload.read(config["UPLOAD_MAX_BYTES"] + 1), upload.filename, upload_dir(),
                              config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"])
-    document = request.form.get("document", "").strip()[:300] or upload.filename[:300]
+    limit = check.column_length(Attachment.document)
+    document = (check.text(request.form.get("document"), "Tên giấy tờ", limit, field="document")
+                or check.text(upload.filename, "Tên tệp", 10_000)[:limit])
     attachment = Attachment(site_id=site.id, dossier_id=dossier.id, document=document,
                             stored_name=stored.stored_name, media_type=stored.media_type, size=stored.size,
                             sha256=stored.sha256, uploaded_by_id=current_user.id)
@@ -231,7 +316,7 @@ def upload_dir() -> Path:
 def tracking_log():
     """Sổ theo dõi hồ sơ for a date range (dd/mm/yyyy), on screen and printable."""
     site = current_site()
-    start, end = log_period(request.args.get("from"), request.args.get("to"))
+    start, end = checked_period(request.args)
     rows = logged_dossiers(site, start, end)
     return render("dossiers/log.html", "dossiers/log.html", site=site, rows=rows, start=start, end=end,
                   labels=lifecycle.STATUS_LABELS, channels=CHANNELS)
@@ -290,6 +375,13 @@ def _slip_payload(site, dossier, kind: str) -> dict:
 def _receipt_payload(site, dossier) -> dict:
     officer = db.session.get(StaffUser, dossier.received_by_id) if dossier.received_by_id else None
     return receipt_payload(site, dossier, officer.full_name if officer else "", public_base_url())
+
+
+def checked_period(args) -> tuple:
+    """The log's ?from=&to= dates, each within the range the calendar can count (never year 1)."""
+    start = check.day(args.get("from"), "Từ ngày", field="from")
+    end = check.day(args.get("to"), "Đến ngày", field="to")
+    return log_period(f"{start:%d/%m/%Y}" if start else "", f"{end:%d/%m/%Y}" if end else "")
 
 
 def pdf_response(data: bytes, name: str) -> Response:

@@ -8,7 +8,7 @@ from hardware.forms import control_slip_pdf, notice_pdf, tracking_log_pdf
 from models import COUNTER_ROLES, Dossier
 
 from .access import enforce_session, roles_required
-from .dossiers import pdf_response
+from .dossiers import checked_period, pdf_response
 
 bp = Blueprint("forms", __name__, url_prefix="/counter/dossiers")
 bp.before_request(enforce_session)
@@ -34,6 +34,6 @@ def form(dossier_id, kind):
 def log():
     """Sổ theo dõi hồ sơ for ?from=dd/mm/yyyy&to=dd/mm/yyyy (today when empty), A4 landscape."""
     site = current_site()
-    start, end = form_data.log_period(request.args.get("from"), request.args.get("to"))
+    start, end = checked_period(request.args)
     data = form_data.tracking_log(site, form_data.logged_dossiers(site, start, end), start, end)
     return pdf_response(tracking_log_pdf(data), f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf")

@@ -88,18 +88,41 @@ def test_refusal_at_intake_needs_reasons(app, officer):
     assert (row.status, row.reasons, row.code) == ("refused_at_intake", "Không thuộc thẩm quyền của xã", None)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("applicant_id_number", "12345", "đúng 12 chữ số"),
-    ("applicant_name", " ", "họ tên"),
-    ("applicant_phone", "abc", "Số điện thoại"),
-    ("applicant_email", "a@", "thư điện tử"),
-    ("channel", "fax", "Kênh nộp"),
-    ("proxy_name", "Lê Văn Bình", "giấy ủy quyền"),
+@pytest.mark.parametrize(("field", "value", "message", "status"), [
+    ("applicant_id_number", "12345", "đúng 12 chữ số", 409),
+    ("applicant_id_number", "٠٠١٠٩٠١٢٣٤٥٦", "đúng 12 chữ số", 422),  # Arabic-Indic digits
+    ("applicant_name", " ", "Hãy nhập Họ và tên", 422),
+    ("applicant_name", "Nguyễn Văn 2", "chỉ gồm chữ cái", 422),
+    ("applicant_name", "N" * 121, "dài quá 120 ký tự", 422),  # refused, no longer cut silently
+    ("applicant_address", "Xóm\u202eHồng", "ký tự không hợp lệ", 422),
+    ("applicant_phone", "abc", "Số điện thoại", 409),
+    ("applicant_email", "a@", "thư điện tử", 409),
+    ("applicant_birth_date", "01/01/0001", "phải trong khoảng 01/01/1900", 422),
+    ("channel", "fax", "Kênh nộp", 409),
+    ("proxy_name", "Lê Văn Bình", "giấy ủy quyền", 409),
+    ("fee", "1" + "0" * 23, "Lệ phí phải là số nguyên từ 0 đến 999.999.999.999", 422),
+    ("sets", "²", "Số bộ hồ sơ phải là số nguyên", 422),
+    ("reused_fields", "١٢", "phải là số nguyên", 422),
+    ("documents", ["0", "²"], "Giấy tờ đã nhận phải là số nguyên", 422),
+    ("documents", ["99"], "Giấy tờ đã nhận phải là số nguyên", 422),
 ])
-def test_bad_intake_fields_get_clear_messages_and_nothing_is_saved(app, officer, field, value, message):
+def test_bad_intake_fields_get_clear_messages_and_nothing_is_saved(app, officer, field, value, message,
+                                                                   status):
     response = intake(officer, app, **{field: value})
-    assert response.status_code == 409 and message in response.get_data(as_text=True)
+    assert response.status_code == status and message in response.get_data(as_text=True)
     assert dossier(app) is None
+
+
+def test_refused_intake_shows_the_form_again_as_it_was_typed(app, officer):
+    response = intake(officer, app, documents=["0"], fee="1" + "0" * 23, proxy_name="Lê Văn Bình",
+                      proxy_authorisation="Giấy ủy quyền số 12", notes="Dòng một\nDòng hai", sets="2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in html and "Lệ phí phải là số nguyên" in html
+    for kept in ('value="Nguyễn Thị Hồng Nhung"', 'value="001090123456"', 'value="Lê Văn Bình"',
+                 'value="Giấy ủy quyền số 12"', "Dòng một\nDòng hai</textarea>", 'name="sets" value="2"',
+                 'value="1' + "0" * 23 + '"', 'value="0" checked'):
+        assert kept in html, kept
+    assert 'value="1" checked' not in html
 
 
 def test_postal_channel_refused_for_in_person_procedures(app, officer):
