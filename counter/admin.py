@@ -1,16 +1,29 @@
 """Site administration: details, queues, counters, kiosks, printers, priority categories."""
 
+from datetime import date
+
 from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError, catalogue
 from domain import site_config as config
+from domain import validation as check
 from domain.catalogue import CatalogueError, export_csv, import_csv
-from domain.dossiers import parse_date
 from domain.printing import queue_test_page
 from domain.site import current_site, get_owned, site_counters, site_queues
-from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, PrintJob, PriorityCategory, Procedure, Queue
+from hardware.printers import PrinterError, parse_printer_url
+from models import (
+    POINT_KINDS,
+    CalendarOverride,
+    Counter,
+    Kiosk,
+    PrintJob,
+    PriorityCategory,
+    Procedure,
+    Queue,
+    ReceptionPoint,
+)
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
@@ -23,9 +36,40 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(enforce_session)
 admin_only = roles_required("admin")
 DEVICES = {"counter": Counter, "kiosk": Kiosk}
+# Each form field: (label, the most its column holds). Refused, never cut, when longer.
+FIELDS = {
+    "name": ("Tên", check.column_length(ReceptionPoint.name)),
+    "parent_agency": ("Cơ quan chủ quản", check.column_length(ReceptionPoint.parent_agency)),
+    "address": ("Địa chỉ", check.column_length(ReceptionPoint.address)),
+    "agency_code": ("Mã định danh", check.column_length(ReceptionPoint.agency_code)),
+    "kind": ("Loại điểm tiếp nhận", check.column_length(ReceptionPoint.kind)),
+    "letter": ("Chữ cái của hàng đợi", 1),
+    "name_en": ("Tên tiếng Anh", check.column_length(Queue.name_en)),
+    "fields": ("Lĩnh vực", 1000),
+    "number": ("Số quầy", 3),
+    "code": ("Mã kiosk", check.column_length(Kiosk.code)),
+    "printer_url": ("Địa chỉ máy in", check.column_length(Counter.printer_url)),
+    "day": ("Ngày", 10),
+    "working": ("Làm việc", 1),
+    "note": ("Ghi chú", check.column_length(CalendarOverride.note)),
+}
+CALENDAR_RANGE = {"earliest": date(2000, 1, 1), "latest": check.LATEST_DAY}
 
 
-def _page(message=None, level="info", csv_errors=()):
+def _form(*names: str, limits: dict | None = None) -> dict:
+    """The named fields of the request, each checked as text that fits its column."""
+    limits = limits or {}
+    form = {name: check.text(request.form.get(name), FIELDS[name][0], limits.get(name, FIELDS[name][1]),
+                             field=name) for name in names}
+    if form.get("printer_url"):
+        try:  # parsed here too, so a bad URL is a 422 with the parser's reason (file:// paths included)
+            parse_printer_url(form["printer_url"])
+        except PrinterError as exc:
+            raise check.InvalidInput(exc.message, "printer_url", **exc.params) from None
+    return form
+
+
+def _page(message=None, level="info", csv_errors=(), typed=None):
     site = current_site()
     context = {
         "csv_errors": [(row, column, gettext(text)) for row, column, text in csv_errors],
@@ -48,6 +92,7 @@ def _page(message=None, level="info", csv_errors=()):
                                         .order_by(PrintJob.id.desc()).limit(30))),
         "message": message,
         "level": level,
+        "typed": typed,  # a procedure form refused: shown again as it was typed
     }
     return render("admin/index.html", "admin/partials/_settings.html", **context)
 
@@ -65,9 +110,9 @@ def index():
 @bp.post("/site")
 @admin_only
 def update_site():
-    form = request.form
-    config.update_site(current_site(), current_user, form.get("name", ""), form.get("parent_agency", ""),
-                       form.get("kind", ""), form.get("address", ""), form.get("agency_code", ""))
+    form = _form("name", "parent_agency", "kind", "address", "agency_code")
+    config.update_site(current_site(), current_user, form["name"], form["parent_agency"], form["kind"],
+                       form["address"], form["agency_code"])
     return _saved()
 
 
@@ -77,9 +122,9 @@ def update_site():
 def save_queue(queue_id):
     site = current_site()
     queue = get_owned(Queue, site, queue_id) if queue_id else None
-    form = request.form
-    config.save_queue(site, current_user, form.get("letter", ""), form.get("name", ""),
-                      form.get("name_en", ""), form.get("fields", ""), queue)
+    form = _form("letter", "name", "name_en", "fields", limits={"name": check.column_length(Queue.name)})
+    config.save_queue(site, current_user, form["letter"], form["name"], form["name_en"], form["fields"],
+                      queue)
     return _saved()
 
 
@@ -98,17 +143,17 @@ def toggle_queue(queue_id):
 def save_counter(counter_id):
     site = current_site()
     counter = get_owned(Counter, site, counter_id) if counter_id else None
-    config.save_counter(site, current_user, request.form.get("number", ""),
-                        request.form.getlist("queue_ids"), request.form.get("printer_url", ""), counter)
+    form = _form("number", "printer_url")
+    queue_ids = [str(queue_id) for queue_id in map(check.uuid_or_none, request.form.getlist("queue_ids"))]
+    config.save_counter(site, current_user, form["number"], queue_ids, form["printer_url"], counter)
     return _saved()
 
 
 @bp.post("/kiosks")
 @admin_only
 def add_kiosk():
-    form = request.form
-    config.add_kiosk(current_site(), current_user, form.get("code", ""), form.get("name", ""),
-                     form.get("printer_url", ""))
+    form = _form("code", "name", "printer_url", limits={"name": check.column_length(Kiosk.name)})
+    config.add_kiosk(current_site(), current_user, form["code"], form["name"], form["printer_url"])
     return _saved()
 
 
@@ -128,7 +173,8 @@ def save_procedure():
     try:
         procedure = catalogue.save_procedure(current_site(), current_user, request.form)
     except CatalogueError as exc:
-        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors), 422
+        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors,
+                     typed=request.form), 422
     return _page(gettext("Đã lưu thủ tục {code}.", code=procedure.code))
 
 
@@ -152,9 +198,9 @@ def import_procedures():
 @admin_only
 def set_calendar_day():
     """An announced working Saturday or extra day off, on top of the statutory holidays."""
-    form = request.form
-    config.set_calendar_day(current_site(), current_user, parse_date(form.get("day")),
-                            form.get("working") == "1", form.get("note", ""))
+    form = _form("day", "working", "note")
+    day = check.day(form["day"], "Ngày", field="day", **CALENDAR_RANGE)
+    config.set_calendar_day(current_site(), current_user, day, form["working"] == "1", form["note"])
     return _saved()
 
 
@@ -197,5 +243,5 @@ def set_printer(kind, device_id):
         raise DomainError("Loại thiết bị không hợp lệ.")
     site = current_site()
     config.set_printer(site, current_user, get_owned(DEVICES[kind], site, device_id),
-                       request.form.get("printer_url", ""))
+                       _form("printer_url")["printer_url"])
     return _page(gettext("Đã lưu máy in."))

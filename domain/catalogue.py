@@ -41,6 +41,7 @@ from motcua.extensions import db
 
 from . import DomainError
 from .events import record_event
+from .validation import MAX_FEE, InvalidInput, bad_character
 
 COLUMNS = {
     "ma_thu_tuc": "code", "ten_thu_tuc": "name", "linh_vuc": "field", "co_quan": "agency",
@@ -50,7 +51,15 @@ COLUMNS = {
 }
 REQUIRED = ("ma_thu_tuc", "ten_thu_tuc", "linh_vuc")
 LIMITS = {"ma_thu_tuc": 40, "ten_thu_tuc": 300, "linh_vuc": 120, "co_quan": 200, "ghi_chu_le_phi": 300}
-NUMBERS = {"thoi_han_ngay", "thoi_han_gio", "le_phi"}
+# The largest number each column takes: a deadline is counted day by day on the calendar, and a fee
+# must fit the INTEGER column and a JSON number (10^23 used to reach the database and fail there).
+NUMBERS = {"thoi_han_ngay": (1000, "Thời hạn tối đa 1000 ngày làm việc."),
+           "thoi_han_gio": (8000, "Thời hạn tối đa 8000 giờ làm việc."),
+           "le_phi": (MAX_FEE, "Lệ phí tối đa 999.999.999.999 đồng.")}
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"):
+# export writes a leading "'", which spreadsheets show as text, and import takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 100_000  # characters; below csv's own limit (131,072), whose error is no message
 DEFAULTS = {"agency": "", "deadline_days": 0, "deadline_hours": 0, "same_day": False, "cutoff_applies": True,
             "fee": 0, "fee_note": "", "documents": [], "in_person_only": False, "postal_allowed": True,
             "active": True}
@@ -71,7 +80,7 @@ NOT_WHOLE = "Phải là số nguyên không âm (ví dụ 0, 3 hoặc 15000)."
 NOT_FLAG = "Chỉ ghi “có” hoặc “không”."
 BAD_DOCUMENT = "Mỗi giấy tờ ghi dạng “Tên (bản chính) x1”, các giấy tờ cách nhau bởi dấu “ | ”."
 BAD_KIND = "Loại giấy tờ phải là (bản chính), (bản sao) hoặc (xuất trình)."
-BAD_COUNT = "Số lượng giấy tờ phải là số nguyên từ 1 trở lên, ví dụ x2."
+BAD_COUNT = "Số lượng giấy tờ phải là số nguyên từ 1 đến 999, ví dụ x2."
 CODE_AS_NUMBER = ("Mã thủ tục có vẻ đã bị bảng tính đổi thành số (mất số 0 ở cuối). "
                   "Hãy định dạng cột ma_thu_tuc là Văn bản (Text) rồi sửa lại mã.")
 DUPLICATE = "Mã thủ tục bị lặp lại trong tệp."
@@ -79,6 +88,9 @@ SAME_DAY_WITH_DEADLINE = "Thủ tục giải quyết trong ngày thì thời h�
 NO_DEADLINE = "Hãy ghi thời hạn (số ngày hoặc số giờ), hoặc ghi “có” ở cột trong_ngay."
 IN_PERSON_BY_POST = "Thủ tục chỉ nộp trực tiếp thì cột cho_phep_buu_chinh phải là “không”."
 STRAY_CELL = "Dòng có dữ liệu ở cột không có tiêu đề."
+BAD_TEXT = "Có ký tự không hợp lệ (ký tự điều khiển, ký tự riêng hoặc dấu thanh đứng một mình)."
+UNREADABLE = ("Tệp không đọc được như CSV từ dòng {line}: một ô dài quá 100.000 ký tự hoặc có dấu "
+              "ngoặc kép không đóng.")
 
 
 class CatalogueError(DomainError):
@@ -106,7 +118,7 @@ def export_csv(site, *, delimiter: str = ",") -> bytes:
     writer.writerow(list(COLUMNS))
     query = select(Procedure).where(Procedure.site_id == site.id).order_by(Procedure.field, Procedure.code)
     for procedure in db.session.scalars(query):
-        writer.writerow(_cell(getattr(procedure, attribute)) for attribute in COLUMNS.values())
+        writer.writerow(neutralised(_cell(getattr(procedure, attribute))) for attribute in COLUMNS.values())
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -142,6 +154,11 @@ def _check_rows(header: list[str], rows: list, existing: dict) -> list[tuple[dic
     return entries
 
 
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet will show as text, not run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def _cell(value) -> str:
     if isinstance(value, bool):
         return YES if value else NO
@@ -167,8 +184,7 @@ def _read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     # csv.Sniffer guesses from data rows, where fee notes often contain both.
     first_line = text.lstrip("\r\n").partition("\n")[0]
     delimiter = max(",;\t", key=first_line.count)
-    records = [[_clean(cell) for cell in record]
-               for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    records = _records(text, delimiter)
     rows = [(number, cells) for number, cells in enumerate(records, start=1) if any(cells)]
     if not rows:
         raise DomainError("Tệp trống: cần một dòng tiêu đề và ít nhất một dòng thủ tục.")
@@ -177,6 +193,19 @@ def _read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(rows) == 1:
         raise DomainError("Tệp chỉ có dòng tiêu đề, chưa có thủ tục nào.")
     return header, rows[1:]
+
+
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    try:
+        for record in reader:
+            if any(len(cell) > MAX_CELL for cell in record):
+                raise csv.Error("cell too long")
+            records.append([_clean(cell) for cell in record])
+    except csv.Error:
+        raise InvalidInput(UNREADABLE, "file", line=reader.line_num) from None
+    return records
 
 
 def _check_header(header: list[str]) -> None:
@@ -194,7 +223,8 @@ def _check_header(header: list[str]) -> None:
 
 
 def _clean(cell: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(cell.split()))
+    cell = unicodedata.normalize("NFC", " ".join(cell.split()))
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def _plain(text: str) -> str:
@@ -219,6 +249,8 @@ def _parse_row(header: list[str], cells: list[str], problems: list) -> dict:
 
 def _parse_cell(column: str, cell: str) -> tuple[object, str | None]:
     attribute = COLUMNS[column]
+    if bad_character(cell) is not None:
+        return cell, BAD_TEXT
     if column in LIMITS:
         if column in REQUIRED and not cell:
             return cell, MISSING[column]
@@ -228,7 +260,11 @@ def _parse_cell(column: str, cell: str) -> tuple[object, str | None]:
     if column in NUMBERS:
         if not cell:
             return 0, None
-        return (int(re.sub(r"\D", "", cell)), None) if WHOLE.fullmatch(cell) else (None, NOT_WHOLE)
+        if not WHOLE.fullmatch(cell) or len(cell) > 24:
+            return None, NOT_WHOLE
+        number = int(re.sub(r"\D", "", cell))
+        highest, too_big = NUMBERS[column]
+        return (number, None) if number <= highest else (None, too_big)
     if column != "giay_to":
         answer = FLAG_WORDS.get(_plain(cell), DEFAULTS[attribute] if not cell else None)
         return answer, NOT_FLAG if answer is None else None
@@ -245,7 +281,7 @@ def _parse_documents(cell: str) -> tuple[list, str | None]:
         if kind is None:
             return documents, BAD_KIND
         count = match["count"] or "1"
-        if not (count.isascii() and count.isdigit()) or int(count) < 1:
+        if not (count.isascii() and count.isdigit()) or not 1 <= int(count[:4]) <= 999:
             return documents, BAD_COUNT
         documents.append({"name": match["name"], "kind": kind, "count": int(count)})
     return documents, None

@@ -37,12 +37,14 @@ def test_admin_adds_a_counter_serving_chosen_queues(app, staff):
     with app.app_context():
         counter = db.session.scalars(select(Counter).where(Counter.number == 4)).one()
         assert [q.letter for q in counter.queues] == ["D"] and counter.printer_url.endswith("width=384")
-    for form, problem in [({"number": "4", "queue_ids": queue_d}, "đã có"),
-                          ({"number": "x", "queue_ids": queue_d}, "số nguyên dương"),
-                          ({"number": "5"}, "ít nhất một hàng đợi"),
-                          ({"number": "5", "queue_ids": queue_d, "printer_url": "tcp://"}, "thiếu tên máy")]:
+    for form, problem, status in [
+        ({"number": "4", "queue_ids": queue_d}, "đã có", 409),
+        ({"number": "x", "queue_ids": queue_d}, "số nguyên dương", 409),
+        ({"number": "5"}, "ít nhất một hàng đợi", 409),
+        ({"number": "5", "queue_ids": queue_d, "printer_url": "tcp://"}, "thiếu tên máy", 422),  # boundary
+    ]:
         response = admin.post("/admin/counters", form)
-        assert response.status_code == 409 and problem in response.get_data(as_text=True)
+        assert response.status_code == status and problem in response.get_data(as_text=True)
 
 
 def test_admin_adds_a_kiosk_and_edits_the_site(app, staff):
@@ -122,7 +124,7 @@ def test_admin_records_a_make_up_saturday_that_moves_appointments(app, staff):
     response = admin.post("/admin/calendar", {"day": "22/08/2026", "working": "1",
                                               "note": "Làm bù cho thứ Hai 31/8/2026"})
     assert response.status_code == 200 and "22/08/2026" in response.get_data(as_text=True)
-    assert admin.post("/admin/calendar", {"day": "31/02/2026", "working": "1"}).status_code == 409
+    assert admin.post("/admin/calendar", {"day": "31/02/2026", "working": "1"}).status_code == 422
     with app.app_context():
         calendar = calendar_for(current_site())
         assert calendar.is_working_day(date(2026, 8, 22))
