@@ -3,7 +3,8 @@
 Only PDF, JPEG and PNG are accepted, decided by the file's first bytes, never by its name or the
 browser's Content-Type. Images are decoded within a pixel limit and re-encoded from their pixels,
 which leaves EXIF (with GPS), XMP, ICC profiles, comments and text chunks behind. PDFs are parsed
-with pypdf and refused if encrypted or carrying scripts, launch actions or attached files; a clean
+with pypdf and refused if encrypted or carrying scripts, actions (launch, remote go-to, URI, form
+submission, additional actions) or attached files; a clean
 PDF is stored byte for byte, because re-writing it would break the digital signature of an
 electronic certified copy (bản sao điện tử có chứng thực).
 
@@ -33,11 +34,16 @@ _KINDS = (  # (magic bytes, media type, extension, Pillow format or None for PDF
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png", "PNG"),
 )
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|jpg|png)")
-_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"}
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/GoToE", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+# "/AA" (additional actions: on page open, on focus…) is refused whatever it does; an /OpenAction is
+# refused by what it does (a GoTo to a page is fine, JavaScript is not).
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia", "/AA"}
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/GoToE", "/GoToR", "/URI", "/ImportData", "/SubmitForm",
+                   "/ResetForm", "/RichMediaExecute", "/Rendition", "/Movie", "/Sound"}
+ACTIVE_MESSAGE = ("Tệp PDF “{name}” có mã lệnh, hành động tự động, liên kết ra ngoài hoặc tệp đính kèm, "
+                  "không được chấp nhận. Hãy in ra giấy rồi quét lại.")
 # Also searched in the raw bytes: an old revision or an orphan object pypdf skips may still be
 # found by a lenient viewer. "/JS" is left out: three bytes recur by chance in compressed scans.
-_ACTIVE_BYTES = re.compile(rb"/(?:JavaScript|EmbeddedFiles|Launch)(?![A-Za-z0-9#])")
+_ACTIVE_BYTES = re.compile(rb"/(?:JavaScript|EmbeddedFiles|Launch|GoToR|SubmitForm|URI)(?![A-Za-z0-9#])")
 
 
 @dataclass(frozen=True)
@@ -154,9 +160,7 @@ def _count_clean_pages(data: bytes, name: str) -> int:
         if reader.is_encrypted:
             raise DomainError("Tệp PDF “{name}” được đặt mật khẩu.", name=name)
         if _has_active_content(reader) or _ACTIVE_BYTES.search(data):
-            raise DomainError(
-                "Tệp PDF “{name}” có mã lệnh hoặc tệp đính kèm, không được chấp nhận.", name=name
-            )
+            raise DomainError(ACTIVE_MESSAGE, name=name)
         pages = len(reader.pages)
     except DomainError:
         raise

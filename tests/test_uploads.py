@@ -280,6 +280,13 @@ def open_action(action: dict):
     return change
 
 
+def additional_page_action(writer):
+    """/AA on a page, even one that only goes to another page: refused for what it could do."""
+    destination = ArrayObject([writer.pages[1].indirect_reference, NameObject("/Fit")])
+    go_to = DictionaryObject({NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): destination})
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): go_to})
+
+
 JAVASCRIPT_PDF = rewritten_pdf(lambda writer: writer.add_open_action(JavaScript("app.alert(1);")))
 
 
@@ -297,13 +304,21 @@ JAVASCRIPT_PDF = rewritten_pdf(lambda writer: writer.add_open_action(JavaScript(
         rewritten_pdf(open_action({"/S": NameObject("/Launch"), "/F": TextStringObject("cmd.exe")})),
         rewritten_pdf(lambda writer: writer.add_attachment("payload.exe", b"MZ\x90\x00")),
         pdf() + b"\n99 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n",  # an orphan object
+        rewritten_pdf(open_action({"/S": NameObject("/GoToR"), "/F": TextStringObject("\\\\evil\\x.pdf"),
+                                   "/D": ArrayObject([])})),
+        rewritten_pdf(open_action({"/S": NameObject("/URI"), "/URI": TextStringObject("http://evil.example")})),
+        rewritten_pdf(open_action({"/S": NameObject("/SubmitForm"),
+                                   "/F": TextStringObject("http://evil.example")})),
+        rewritten_pdf(additional_page_action),
     ],
-    ids=["names-tree", "escaped-name", "page-open", "open-action", "launch", "embedded-file", "orphan"],
+    ids=["names-tree", "escaped-name", "page-open", "open-action", "launch", "embedded-file", "orphan",
+         "go-to-remote", "uri", "submit-form", "additional-actions"],
 )
-def test_pdf_with_scripts_or_attachments_is_refused(uploads, data):
+def test_pdf_with_scripts_actions_or_attachments_is_refused(uploads, data):
     error = refuse(data, "scan.pdf", uploads)
 
-    assert error.message == "Tệp PDF “{name}” có mã lệnh hoặc tệp đính kèm, không được chấp nhận."
+    assert error.message == ("Tệp PDF “{name}” có mã lệnh, hành động tự động, liên kết ra ngoài hoặc tệp "
+                             "đính kèm, không được chấp nhận. Hãy in ra giấy rồi quét lại.")
 
 
 def test_pdf_opening_at_a_page_is_accepted(uploads):
