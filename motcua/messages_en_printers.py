@@ -12,7 +12,10 @@ EN_PRINTERS = {
     "Huỷ": "Cancel",
     "Không có thiết bị “{name}”. Dùng mã kiosk (K1) hoặc số quầy (2).": "No device “{name}”. Use a kiosk code (K1) or a counter number (2).",
     "Thiết bị này chưa được cấu hình máy in.": "This device has no printer configured.",
-    "Chỉ huỷ được lệnh in đang chờ hoặc đã lỗi.": "Only waiting or failed print jobs can be cancelled.",
+    "Chỉ huỷ được lệnh in đang chờ, đã lỗi hoặc chưa được máy in xác nhận.": "Only waiting, failed or unconfirmed print jobs can be cancelled.",
+    "chưa xác nhận": "unconfirmed",
+    "Đã xoá thông tin cá nhân; in lại từ màn hình hồ sơ": "Personal data erased; print it again from the dossier screen",
+    "Bản in này không còn được lưu: thông tin cá nhân trên phiếu chỉ được giữ {hours} giờ sau khi in. Hãy in lại từ màn hình hồ sơ.": "This copy is no longer kept: personal data on a slip is kept only {hours} hours after printing. Print it again from the dossier screen.",
     "Đã gửi lệnh in lại.": "Sent to print again.",
     "Đã huỷ lệnh in.": "Print job cancelled.",
     "Đã gửi trang in thử tới {name}.": "Test page sent to {name}.",
@@ -62,4 +65,8 @@ EN_PRINTERS = {
     "còn giấy": "paper OK",
     "sắp hết giấy": "paper low",
     "hết giấy": "out of paper",
+    # Boundary validation (issue 7)
+    "Địa chỉ máy in chỉ gồm chữ không dấu, chữ số và dấu câu, tối đa {n} ký tự.": "A printer address holds only unaccented letters, digits and punctuation, at most {n} characters.",
+    "Địa chỉ máy in “{url}” thiếu tên máy hoặc cổng (1–65535).": "Printer address “{url}” lacks a host or a port (1–65535).",
+    "Máy in file:// chỉ ghi được vào thiết bị máy in (/dev/usb/lp*, /dev/lp*, /dev/ttyUSB*, /dev/ttyACM*, /dev/ttyS*, /dev/null) hoặc tệp trong thư mục instance; “{path}” không được phép.": "A file:// printer may write only to a printer device (/dev/usb/lp*, /dev/lp*, /dev/ttyUSB*, /dev/ttyACM*, /dev/ttyS*, /dev/null) or a file in the instance folder; “{path}” is not allowed.",
 }
