@@ -21,6 +21,7 @@ from escpos.capabilities import CAPABILITIES
 from escpos.printer import CupsPrinter, Serial, Usb
 
 from .transports import (
+    NOT_A_DEVICE,
     CupsQueue,
     FilePrinter,
     PreviewPrinter,
@@ -29,12 +30,14 @@ from .transports import (
     SerialPrinter,
     TcpPrinter,
     UsbPrinter,
+    device_file_allowed,
 )
 
 __all__ = ["PrinterAddress", "PrinterError", "PrinterStatus", "parse_printer_url", "query_status",
            "send_to_printer"]
 
 DOT_WIDTHS = (384, 512, 576)
+MAX_URL = 300  # counter.printer_url and kiosk.printer_url are String(300)
 COMMON_OPTIONS = {"width", "profile", "compact", "confirm"}
 SCHEME_OPTIONS = {"preview": set(), "tcp": set(), "usb": {"in_ep", "out_ep"}, "file": set(), "cups": set(),
                   "serial": {"baud", "bytesize", "parity", "stopbits", "dsrdtr"}}
@@ -62,8 +65,15 @@ class PrinterAddress:
 def parse_printer_url(url: str) -> PrinterAddress:
     """Parse a printer URL, or raise PrinterError saying what is wrong with it."""
     text = (url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in SCHEME_OPTIONS:
+    if not (text.isascii() and text.isprintable()) or len(text) > MAX_URL:
+        # Device names, hosts and options are plain ASCII; a control character would reach a socket.
+        raise PrinterError("Địa chỉ máy in chỉ gồm chữ không dấu, chữ số và dấu câu, tối đa {n} ký tự.",
+                           n=MAX_URL)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "tcp://[::1/": an unbalanced "[" in the host
+        parts = None
+    if parts is None or parts.scheme not in SCHEME_OPTIONS:
         raise PrinterError("Địa chỉ máy in “{url}” không đúng định dạng.", url=text)
     query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     unknown = sorted(query.keys() - COMMON_OPTIONS - SCHEME_OPTIONS[parts.scheme])
@@ -93,10 +103,10 @@ def query_status(address: PrinterAddress, timeout: float = 3.0) -> PrinterStatus
 def _tcp(parts, query, url):
     try:
         port = parts.port or 9100
-    except ValueError:
+    except ValueError:  # not a number, or above 65535
         port = None
     if not parts.hostname or port is None:
-        raise PrinterError("Địa chỉ máy in “{url}” thiếu tên máy hoặc cổng.", url=url)
+        raise PrinterError("Địa chỉ máy in “{url}” thiếu tên máy hoặc cổng (1–65535).", url=url)
     return TcpPrinter(parts.hostname, port, _flag(query, "confirm", True))
 
 
@@ -124,7 +134,10 @@ def _serial(parts, query, url):
 
 
 def _file(parts, query, url):
-    return FilePrinter(_device(parts, url, "file:///dev/usb/lp0"))
+    path = _device(parts, url, "file:///dev/usb/lp0")
+    if not device_file_allowed(path):
+        raise PrinterError(NOT_A_DEVICE, path=path)
+    return FilePrinter(path)
 
 
 def _cups(parts, query, url):

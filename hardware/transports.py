@@ -8,6 +8,7 @@ reports only its own state, and a preview has no printer at all.
 
 import errno
 import os
+import re
 import select
 import socket
 import threading
@@ -22,6 +23,13 @@ DLE_EOT_PRINTER = b"\x10\x04\x01"  # answer bit 3: offline; sent last, it proves
 DLE_EOT_PAPER = b"\x10\x04\x04"  # answer bits 2-3: near end, bits 5-6: out
 PAPER_NOTES = {"near_end": "Sắp hết giấy", "out": "Hết giấy"}
 CUPS_STATES = {3: "sẵn sàng", 4: "đang in", 5: "đã dừng"}
+# What a file:// printer may write to: printer and serial device nodes, /dev/null, and files in the
+# instance folder (a test bench). Anything else (/etc/shadow, the database) is refused when the URL is
+# saved and again before every job, after symlinks are resolved.
+DEVICE_NODES = re.compile(r"/dev/(?:usb/lp[0-9]+|lp[0-9]+|ttyUSB[0-9]+|ttyACM[0-9]+|ttyS[0-9]+|null)")
+NOT_A_DEVICE = ("Máy in file:// chỉ ghi được vào thiết bị máy in (/dev/usb/lp*, /dev/lp*, /dev/ttyUSB*, "
+                "/dev/ttyACM*, /dev/ttyS*, /dev/null) hoặc tệp trong thư mục instance; "
+                "“{path}” không được phép.")
 
 
 class PrinterError(Exception):
@@ -311,6 +319,8 @@ class FilePrinter:
         return PrinterStatus(None, None, "Máy in nối qua tệp thiết bị không báo được trạng thái")
 
     def _open(self) -> int:
+        if not device_file_allowed(self.path):
+            raise PrinterError(NOT_A_DEVICE, path=self.path)
         try:  # no O_CREAT: an unplugged /dev/usb/lp0 must not come back as a plain file
             return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
         except FileNotFoundError as exc:
@@ -322,6 +332,21 @@ class FilePrinter:
         except OSError as exc:
             raise PrinterError("Không mở được {printer}: {err}", printer=self.label,
                                err=exc.strerror or exc) from exc
+
+
+def device_file_allowed(path: str) -> bool:
+    """True for a printer device node, /dev/null or a file inside the app's instance folder."""
+    real = os.path.realpath(path)  # a symlink (/dev/serial/by-id/…) counts where it points
+    if DEVICE_NODES.fullmatch(real):
+        return True
+    folder = _instance_folder()
+    return folder is not None and real.startswith(folder + os.sep)
+
+
+def _instance_folder() -> str | None:
+    from flask import current_app, has_app_context  # hardware stays usable without an app
+
+    return os.path.realpath(current_app.instance_path) if has_app_context() else None
 
 
 @dataclass(frozen=True)

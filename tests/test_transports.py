@@ -7,6 +7,7 @@ import time
 
 import pytest
 from escpos.printer import CupsPrinter, Serial, Usb
+from flask import Flask
 
 from hardware.printers import PrinterError, parse_printer_url, query_status, send_to_printer
 from hardware.transports import FilePrinter, PrinterStatus, SerialPrinter, UsbPrinter
@@ -41,6 +42,13 @@ class Timer:
 
     def __exit__(self, *exc):
         self.elapsed = time.monotonic() - self.started
+
+
+@pytest.fixture(autouse=True)
+def instance_folder(tmp_path):
+    """file:// printers write only to device nodes or the instance folder: here, the test's tmp_path."""
+    with Flask(__name__, instance_path=str(tmp_path)).app_context():
+        yield tmp_path
 
 
 @pytest.fixture
@@ -211,10 +219,29 @@ def test_preview_is_online_and_options_are_read():
     assert parse_printer_url("file:///dev/usb/lp0").transport == FilePrinter("/dev/usb/lp0")
 
 
+def test_file_printers_write_only_to_devices_and_the_instance_folder(tmp_path):
+    for device in ("/dev/usb/lp0", "/dev/lp1", "/dev/ttyUSB0", "/dev/ttyACM2", "/dev/ttyS0", "/dev/null"):
+        assert parse_printer_url(f"file://{device}").transport == FilePrinter(device)
+    outside = tmp_path.parent / "elsewhere"
+    outside.write_bytes(b"")
+    sneaky = tmp_path / "lp0"
+    sneaky.symlink_to(outside)  # inside the folder by name, outside by what it points to
+    refused = ("/etc/shadow", "/dev/usb/../../etc/passwd", "/dev/sda", "/tmp/lp0", str(outside), str(sneaky))
+    for path in refused:
+        assert "không được phép" in message_of(parse_printer_url, f"file://{path}")
+        # Refused again when a job is sent, should the URL have been saved before this check existed.
+        assert "không được phép" in message_of(FilePrinter(path).send, b"x", TIMEOUT)
+    assert outside.read_bytes() == b""
+
+
 @pytest.mark.parametrize(("url", "problem"), [
     ("", "Địa chỉ máy in “” không đúng định dạng."),
+    ("tcp://[::1/", "Địa chỉ máy in “tcp://[::1/” không đúng định dạng."),
+    ("tcp://printer:99999", "thiếu tên máy hoặc cổng (1–65535)"),
+    ("tcp://prin\x00ter", "chỉ gồm chữ không dấu"),
+    ("tcp://máy-in", "chỉ gồm chữ không dấu"),
     ("lpt1", "Địa chỉ máy in “lpt1” không đúng định dạng."),
-    ("tcp://", "Địa chỉ máy in “tcp://” thiếu tên máy hoặc cổng."),
+    ("tcp://", "Địa chỉ máy in “tcp://” thiếu tên máy hoặc cổng (1–65535)."),
     ("tcp://printer:notaport", "thiếu tên máy hoặc cổng"),
     ("tcp://printer?width=600", "Độ rộng in “600” không hợp lệ (384, 512 hoặc 576)."),
     ("tcp://printer?width=", "Độ rộng in “” không hợp lệ"),
