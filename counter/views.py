@@ -4,8 +4,10 @@ import uuid
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from domain import DomainError
+from domain.events import record_event
 from domain.lifecycle import watch_counts
 from domain.printer_status import devices
 from domain.printing import latest_job_for_ticket, reprint
@@ -21,7 +23,7 @@ from domain.tickets import (
     transfer,
 )
 from domain.waiting import held_at_counter, minutes_since, waiting_for_counter
-from models import COUNTER_ROLES, Counter, Queue, Ticket
+from models import COUNTER_ROLES, Counter, Queue, StaffUser, Ticket
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
@@ -40,6 +42,7 @@ TICKET_ACTIONS = {
     "resume": resume,
     "finish": finish,
 }
+DISPLACED = "Quầy số {n} đã được {name} tiếp nhận. Bạn không còn làm việc tại quầy này; hãy chọn quầy khác."
 
 
 def my_counter(site) -> Counter | None:
@@ -49,13 +52,23 @@ def my_counter(site) -> Counter | None:
     counter = db.session.get(Counter, uuid.UUID(counter_id))
     if counter is None or counter.site_id != site.id or counter.officer_id != current_user.id:
         session.pop("counter_id", None)
+        if counter is not None and counter.officer_id is not None:
+            session["displaced"] = {"n": counter.number, "name": _officer_name(counter)}
         return None
     return counter
+
+
+def _officer_name(counter: Counter) -> str:
+    officer = db.session.get(StaffUser, counter.officer_id)
+    return officer.full_name if officer is not None else "?"
 
 
 def _require_counter(site) -> Counter:
     counter = my_counter(site)
     if counter is None:
+        displaced = session.get("displaced")
+        if displaced:
+            raise DomainError(DISPLACED, **displaced)
         raise DomainError("Bạn chưa chọn quầy hoặc quầy đã được người khác nhận. Hãy chọn lại quầy.")
     return counter
 
@@ -87,23 +100,56 @@ def index():
     site = current_site()
     counter = my_counter(site)
     if counter is None:
-        return render("counter/choose.html", "counter/choose.html", site=site,
-                      counters=site_counters(site))
+        return _choose(site)
     return _workspace(site, counter)
+
+
+def _choose(site, confirm: Counter | None = None):
+    """The counters to sit at; `confirm` asks before taking one another officer is using."""
+    displaced = session.pop("displaced", None)
+    message = gettext(DISPLACED, **displaced) if displaced else None
+    counters = site_counters(site)
+    busy = {c.officer_id for c in counters if c.officer_id is not None and c.officer_id != current_user.id}
+    names = dict(db.session.execute(
+        select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(busy))).all())
+    return render("counter/choose.html", "counter/choose.html", site=site, counters=counters,
+                  occupants={c.id: names.get(c.officer_id) for c in counters if c.officer_id in busy},
+                  message=message, confirm=confirm,
+                  occupant=names.get(confirm.officer_id) if confirm is not None else None)
 
 
 @bp.post("/select")
 @staff_only
 def select_counter():
-    """Sit at a counter: it opens, and its queues' estimates count it."""
+    """Sit at a counter: it opens, and its queues' estimates count it.
+
+    A counter another officer is using is taken only once confirmed; the takeover is an event.
+    """
     site = current_site()
     counter = get_owned(Counter, site, request.form.get("counter_id", ""))
+    occupied = counter.officer_id is not None and counter.officer_id != current_user.id
+    if occupied and request.form.get("take_over") != "1":
+        return _choose(site, confirm=counter)
     previous = my_counter(site)
     if previous is not None and previous.id != counter.id:
         previous.is_open, previous.officer_id = False, None
+    if occupied:
+        take_over_counter(site, counter, current_user)
     counter.is_open, counter.officer_id = True, current_user.id
     session["counter_id"] = str(counter.id)
+    session.pop("displaced", None)
     return redirect(url_for("counter.index"), code=303)
+
+
+def take_over_counter(site, counter: Counter, officer) -> None:
+    """Record that `officer` took `counter` from the officer sitting there."""
+    record_event(site.id, "counter.taken_over", counter.id, {
+        "counter": counter.number,
+        "from_officer_id": str(counter.officer_id),
+        "from_officer": _officer_name(counter),
+        "to_officer_id": str(officer.id),
+        "to_officer": officer.full_name,
+    }, actor_id=officer.id)
 
 
 @bp.post("/release")
