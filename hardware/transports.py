@@ -41,6 +41,11 @@ class PrinterError(Exception):
         self.params = params
 
 
+class PrinterUnconfirmed(PrinterError):
+    """Every byte of the job was written but the printer did not confirm it: it may have printed, so
+    the job must not simply be sent again."""
+
+
 @dataclass(frozen=True)
 class PrinterStatus:
     online: bool | None  # None: the printer did not say
@@ -91,14 +96,22 @@ class Answering:
         try:
             self._write(link, data, timeout)
             if self.confirm:
-                self._write(link, DLE_EOT_PRINTER, timeout)
-                answer = self._read(link, time.monotonic() + timeout)
-                if answer is None:
-                    raise PrinterError("Máy in đóng kết nối trước khi xác nhận.")
-                if not answer:
-                    raise _timed_out(self.label, timeout)
+                self._confirm(link, timeout)
         finally:
             self._close(link)
+
+    def _confirm(self, link, timeout: float) -> None:
+        """Ask DLE EOT 1 behind the job; whatever goes wrong now, the job's bytes were all written."""
+        try:
+            self._write(link, DLE_EOT_PRINTER, timeout)
+            answer = self._read(link, time.monotonic() + timeout)
+        except PrinterError as exc:
+            raise PrinterUnconfirmed(exc.message, **exc.params) from exc
+        if answer is None:
+            raise PrinterUnconfirmed("Máy in đóng kết nối trước khi xác nhận.")
+        if not answer:
+            raise PrinterUnconfirmed("Máy in {printer} không phản hồi sau {t:g} giây.", printer=self.label,
+                                     t=timeout)
 
     def status(self, timeout: float) -> PrinterStatus:
         """Ask DLE EOT 1 then 4, all within `timeout`; no answer means unknown."""
