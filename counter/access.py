@@ -144,6 +144,7 @@ def roles_required(*roles: str):
                 _touch_session()
             return view(*args, **kwargs)
 
+        wrapper.roles = frozenset(roles)  # read by the route × role tests
         return wrapper
 
     return decorator

@@ -148,3 +148,34 @@ def test_a_free_counter_is_taken_without_asking(app, staff):
     assert officer.get("/counter").status_code == 200
     with app.app_context():
         assert db.session.scalars(select(Event).where(Event.kind == "counter.taken_over")).first() is None
+
+
+PUBLIC = {"static", "index", "set_language", "auth.login", "auth.logout", "tracking.track", "tracking.lookup",
+          "kiosk_scan.scan"}
+
+
+def test_every_staff_route_names_the_roles_that_may_use_it(app):
+    """A new route is public only if it is a kiosk, display or tracking screen, or listed here."""
+    def roles(view):
+        while view is not None and not hasattr(view, "roles"):
+            view = getattr(view, "__wrapped__", None)
+        return getattr(view, "roles", None)
+
+    unguarded = sorted(endpoint for endpoint, view in app.view_functions.items()
+                       if roles(view) is None and endpoint not in PUBLIC
+                       and not endpoint.startswith(("kiosk.", "display.")))
+    assert unguarded == []
+    assert roles(app.view_functions["admin.index"]) == {"admin"}
+    assert "admin" not in roles(app.view_functions["dossiers.show"])
+
+
+def test_templates_hold_nothing_the_csp_would_block():
+    """No inline script, event handler attribute, javascript: link or style attribute."""
+    import re
+    from pathlib import Path
+
+    blocked = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:|\sstyle\s*=|<style", re.I)
+    root = Path(__file__).resolve().parent.parent / "templates"
+    found = [(path.name, match.group(0)) for path in root.rglob("*.html")
+             for match in blocked.finditer(path.read_text())]
+    assert found == []
