@@ -9,12 +9,13 @@ never "OK" — the job is tried, and the send itself tells whether the printer t
 from sqlalchemy import func, select
 
 from hardware.printers import PrinterError, parse_printer_url, query_status
-from models import Counter, Kiosk, PrinterState, PrintJob
+from models import JOB_STATUSES, Counter, Kiosk, PrinterState, PrintJob
 from motcua.extensions import db
 
 from . import DomainError
 from .clock import utcnow
 from .events import record_event
+from .print_retention import is_redacted
 
 STATUS_TRANSPORTS = ("tcp", "usb", "serial")
 PAPER_LABELS = {"ok": "còn giấy", "near_end": "sắp hết giấy", "out": "hết giấy"}
@@ -104,15 +105,31 @@ def printer_down(site, printer_url: str | None) -> bool:
     return state is not None and state.down
 
 
+def unconfirmed(job: PrintJob) -> bool:
+    """Sent, but the printer has not confirmed it yet: it holds its printer's line (domain/print_line.py)."""
+    return job.status == "sent" and job.sent_at is None
+
+
 def cancel_job(job: PrintJob, actor) -> None:
-    """Staff gave up on a job that failed for good (the citizen got a reprint, or left)."""
-    if job.status not in ("failed", "pending"):
-        raise DomainError("Chỉ huỷ được lệnh in đang chờ hoặc đã lỗi.")
+    """Staff gave up on a job: failed for good, still waiting, or sent and never confirmed (this frees
+    the printer's line; the citizen got a reprint, or left)."""
+    if job.status not in ("failed", "pending") and not unconfirmed(job):
+        raise DomainError("Chỉ huỷ được lệnh in đang chờ, đã lỗi hoặc chưa được máy in xác nhận.")
     job.status = "cancelled"
     record_event(job.site_id, "print.cancelled", job.id, {"printer": job.printer_url}, actor.id)
 
 
-def history(site, printer_url: str, limit: int = 50) -> list[PrintJob]:
-    return list(db.session.scalars(select(PrintJob).where(PrintJob.site_id == site.id,
-                                                          PrintJob.printer_url == printer_url)
-                                   .order_by(PrintJob.id.desc()).limit(limit)))
+def history(site, printer_url: str, limit: int = 50) -> list[dict]:
+    """The printer's latest jobs, each with its label and what staff may do with it."""
+    jobs = db.session.scalars(select(PrintJob).where(PrintJob.site_id == site.id,
+                                                     PrintJob.printer_url == printer_url)
+                              .order_by(PrintJob.id.desc()).limit(limit))
+    return [_history_row(job) for job in jobs]
+
+
+def _history_row(job: PrintJob) -> dict:
+    held = unconfirmed(job)
+    return {"job": job, "label": "chưa xác nhận" if held else JOB_STATUSES[job.status],
+            "erased": is_redacted(job),
+            "reprint": job.status in ("failed", "cancelled", "sent") and not is_redacted(job),
+            "cancel": job.status in ("failed", "pending") or held}

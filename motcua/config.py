@@ -41,6 +41,7 @@ class Defaults:
     PRINT_TIMEOUT_SECONDS = 3
     PRINT_MAX_ATTEMPTS = 5
     PRINT_RETRY_SECONDS = 5
+    PRINT_PERSONAL_DATA_HOURS = 24  # a slip's personal data stays on its print job this long for reprints
     START_WORKERS = False  # wsgi.py turns the print worker on for the real server
 
     # Announcements

@@ -89,3 +89,58 @@ def test_compact_url_option_sends_the_small_job(client, app):
         printer.close()
     assert printer.jobs[0] == compact_ticket(job.payload, resolve("TM-T20II"))  # status queries set apart
     assert len(printer.jobs[0]) < 8192
+
+
+def test_a_printed_slip_keeps_personal_data_only_for_the_reprint_window(client, app, staff):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from domain.clock import utcnow
+    from domain.print_retention import purge_personal_data
+
+    from .test_kiosk import take
+
+    officer = staff("canbo1")
+    row = dossier(app, intake(officer, app))
+    with app.app_context(), write_transaction():
+        db.session.scalars(select(Counter).where(Counter.number == 2)).one().printer_url = "preview://"
+    supervisor = at_counter(staff, app, 2, username="giamsat")
+    assert supervisor.post(f"/counter/dossiers/{row.id}/print-slip", {"kind": "receipt"}).status_code == 200
+    take(client, app, "A")  # a ticket on the kiosk's preview printer too
+    with app.app_context():
+        assert process_due_jobs() == 2
+        slip = db.session.scalars(select(PrintJob).where(PrintJob.document == "receipt")).one()
+        ticket_id = db.session.scalars(select(PrintJob.id).where(PrintJob.document == "ticket")).one()
+        slip_id = slip.id
+        personal = [slip.payload["applicant_name"], slip.payload["applicant_id"], slip.payload["phone"]]
+    previews = Path(app.instance_path) / "print_preview"
+    kept = {previews / f"{job_id}.{ext}" for job_id in (slip_id, ticket_id) for ext in ("png", "bin")}
+    assert all(path.exists() for path in kept)
+    assert personal == ["Nguyễn Thị Hồng Nhung", "001090123456", "0912345678"]
+
+    with app.app_context():  # within the window (24 h by default): an officer can still reprint
+        assert purge_personal_data(utcnow() + timedelta(hours=23)) == (0, 0)
+    response = supervisor.post(f"/counter/printers/jobs/{slip_id}/reprint", {"url": "preview://"})
+    assert "Đã gửi lệnh in lại" in response.get_data(as_text=True)
+    with app.app_context():
+        assert process_due_jobs() == 1
+        reprint_id = db.session.scalars(select(PrintJob.id).order_by(PrintJob.id.desc())).first()
+        erased, files = purge_personal_data(utcnow() + timedelta(hours=25))
+        jobs = {job.id: job for job in db.session.scalars(select(PrintJob))}
+    assert erased == 2  # the slip and its reprint; the ticket had nothing personal
+    for job_id in (slip_id, reprint_id):
+        assert jobs[job_id].payload == {"redacted": True, "dossier_code": row.code}
+    assert jobs[ticket_id].payload["code"] == "A001"
+    assert files == 6 and not any(previews.iterdir())  # slip, reprint and ticket pictures and bytes
+
+    response = supervisor.post(f"/counter/printers/jobs/{slip_id}/reprint", {"url": "preview://"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409 and "không còn được lưu" in text and "màn hình hồ sơ" in text
+    page = supervisor.get("/counter/printers?url=preview://").get_data(as_text=True)
+    assert "Đã xoá thông tin cá nhân" in page and personal[0] not in page
+    again = supervisor.post(f"/counter/dossiers/{row.id}/print-slip", {"kind": "receipt"})
+    assert again.status_code == 200  # the dossier still has the data: print from there
+    with app.app_context():
+        assert process_due_jobs() == 1
+        latest = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
+        assert latest.payload["applicant_name"] == personal[0]

@@ -3,7 +3,10 @@
 Modes: "online" (reads, answers status), "paper_near_end", "paper_out" (reads, answers with that
 status), "silent" (reads everything, never answers), "hangup" (reads up to a status question, then
 closes the connection), "refuse" (nothing listens: connection refused),
-"hang" (accepts, never reads or answers). `FakeSerialPrinter` is the same printer behind a pseudo-terminal.
+"hang" (accepts, never reads or answers). `answer_delay` makes a printer busy printing: a status question
+that follows job bytes on the same connection is answered that many seconds late. Jobs are kept in the
+order their connections were accepted, whatever order the serving threads finish in.
+`FakeSerialPrinter` is the same printer behind a pseudo-terminal.
 """
 
 import os
@@ -11,7 +14,6 @@ import select
 import socket
 import termios
 import threading
-import time
 
 DLE_EOT = b"\x10\x04"
 # DLE EOT n answers (Epson): 1 printer, 2 offline cause, 3 error cause, 4 paper sensor.
@@ -64,8 +66,11 @@ def _drain(conn: socket.socket) -> bytes:
 class FakePrinter:
     def __init__(self, mode: str = "online", port: int = 0):
         self.mode = mode
-        self.jobs: list[bytes] = []
+        self.answer_delay = 0.0
         self.connections = 0
+        self._jobs: dict[int, bytes] = {}  # by connection number
+        self._open = 0  # connections accepted and not yet finished
+        self._changed = threading.Condition()
         self._stop = threading.Event()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -85,12 +90,21 @@ class FakePrinter:
     def url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
 
-    def wait_for_jobs(self, count: int, timeout: float = 2.0) -> list[bytes]:
-        """The jobs once `count` connections have ended (or `timeout` passed)."""
-        deadline = time.monotonic() + timeout
-        while len(self.jobs) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
+    @property
+    def jobs(self) -> list[bytes]:
+        """Jobs received so far, in the order their connections came."""
+        with self._changed:
+            return [self._jobs[n] for n in sorted(self._jobs)]
+
+    def wait_for_jobs(self, count: int, timeout: float = 30.0) -> list[bytes]:
+        """The jobs once `count` have arrived and no connection is still open (or `timeout` passed)."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._jobs) >= count and not self._open, timeout)
         return self.jobs
+
+    def wait_for_connections(self, count: int, timeout: float = 30.0) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.connections >= count, timeout)
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -98,12 +112,28 @@ class FakePrinter:
                 conn, _ = self._sock.accept()
             except (TimeoutError, OSError):
                 continue
-            self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            with self._changed:
+                self.connections += 1
+                self._open += 1
+                number = self.connections
+                self._changed.notify_all()
+            thread = threading.Thread(target=self._serve, args=(conn, number), daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket, number: int) -> None:
+        received = b""
+        try:
+            received = self._receive(conn)
+        finally:
+            with self._changed:
+                job = split_realtime(bytes(received))[0]
+                if job:
+                    self._jobs[number] = job
+                self._open -= 1
+                self._changed.notify_all()
+
+    def _receive(self, conn: socket.socket) -> bytearray:
         conn.settimeout(0.2)
         received = bytearray()
         answered = 0
@@ -123,15 +153,18 @@ class FakePrinter:
                 received += chunk
                 if self.mode == "hangup" and split_realtime(bytes(received))[1]:
                     break  # took the job and its question, then hangs up without answering
-                conn.sendall(answer(self.mode, received, answered))
+                reply = answer(self.mode, received, answered)
+                if reply and self.answer_delay and split_realtime(bytes(received))[0]:
+                    self._stop.wait(self.answer_delay)  # still printing the job before the question
+                try:
+                    conn.sendall(reply)
+                except OSError:  # the sender gave up waiting and closed: the job is still here
+                    break
                 answered = len(split_realtime(bytes(received))[1])
             else:  # closed while bytes were still on their way: keep them, as a printer would
                 if self.mode != "hang":
                     received += _drain(conn)
-        if received:
-            job, _ = split_realtime(bytes(received))
-            if job:
-                self.jobs.append(job)
+        return received
 
     def close(self) -> None:
         self._stop.set()
@@ -140,7 +173,7 @@ class FakePrinter:
         except OSError:
             pass
         for thread in self._threads:
-            thread.join(2)
+            thread.join(30)
 
 
 class FakeSerialPrinter:
