@@ -6,10 +6,11 @@ from domain.tracking import RateLimiter, find_for_tracking, public_view, split_s
 from motcua.web import render
 
 bp = Blueprint("tracking", __name__)
-limiter = RateLimiter()
 
 
 def _rate_limited() -> bool:
+    # One limiter per app, not per process: two apps in one process (tests) do not share counts.
+    limiter = current_app.extensions.setdefault("tracking_limiter", RateLimiter())
     limit = current_app.config["TRACKING_LOOKUPS_PER_MINUTE"]
     return not limiter.allow(request.remote_addr or "?", limit)
 
