@@ -10,6 +10,9 @@ from motcua.extensions import db
 
 from . import DomainError
 
+CLOCK_BEHIND = ("Đồng hồ máy chủ đang chậm hơn thời điểm đã ghi nhận. "
+                "Vui lòng báo quản trị kiểm tra và xác nhận lại giờ.")
+
 
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
@@ -22,12 +25,13 @@ def check_clock(site_id: uuid.UUID) -> None:
     numbered for the wrong day would then collide with real ones.
     """
     state = db.session.get(ClockState, site_id)
+    if state is not None and clock_is_behind(state):
+        raise DomainError(CLOCK_BEHIND)
+
+
+def clock_is_behind(state: ClockState) -> bool:
     tolerance = current_app.config["CLOCK_SKEW_TOLERANCE"].total_seconds() * 1000
-    if state is not None and _wall_ms() < state.last_ms - tolerance:
-        raise DomainError(
-            "Đồng hồ máy chủ đang chậm hơn thời điểm đã ghi nhận. "
-            "Vui lòng báo quản trị kiểm tra và xác nhận lại giờ."
-        )
+    return _wall_ms() < state.last_ms - tolerance
 
 
 def confirm_clock(site_id: uuid.UUID) -> None:

@@ -23,6 +23,14 @@ def current_site() -> ReceptionPoint:
     return site
 
 
+def current_site_id() -> uuid.UUID:
+    """The id of this server's reception point, looked up once per process (it never changes)."""
+    cached = current_app.extensions.get("motcua.site_id")
+    if cached is None:
+        cached = current_app.extensions["motcua.site_id"] = current_site().id
+    return cached
+
+
 def site_queues(site, open_only: bool = False) -> list[Queue]:
     query = select(Queue).where(Queue.site_id == site.id).order_by(Queue.sort_order, Queue.letter)
     if open_only:

@@ -10,8 +10,8 @@ from motcua.extensions import db
 
 from . import DomainError
 from .clock import business_date, utcnow
-from .events import check_clock, record_event
-from .numbering import allocate_number
+from .events import record_event
+from .issuance import TicketRequest, issue_tickets
 from .waiting import queue_outlook
 
 
@@ -28,49 +28,21 @@ def ticket_code(letter: str, number: int) -> str:
 
 
 def issue_ticket(site, queue: Queue, priority=None, kiosk=None, request_key=None) -> IssuedTicket:
-    """Give the next number of `queue` today; the same request_key returns the same ticket."""
-    if request_key:
-        existing = db.session.scalars(
-            select(Ticket).where(Ticket.site_id == site.id, Ticket.request_key == request_key)
-        ).first()
-        if existing is not None:
-            ahead, minutes = queue_outlook(existing.queue, existing.is_priority, before=existing)
-            return IssuedTicket(existing, ahead, minutes, created=False)
-    if not queue.is_open:
-        raise DomainError("Hàng đợi “{name}” đang tạm dừng phát số.", name=queue.name)
-    check_clock(site.id)
-    now = utcnow()
-    day = business_date(now)
-    ahead, minutes = queue_outlook(queue, priority is not None)
-    number = allocate_number(site.id, day, queue.letter)
-    ticket = Ticket(
-        site_id=site.id,
-        queue=queue,
-        queue_letter=queue.letter,
-        business_date=day,
-        number=number,
-        code=ticket_code(queue.letter, number),
-        priority=priority,
-        kiosk=kiosk,
-        request_key=request_key,
-        issued_at=now,
-    )
-    db.session.add(ticket)
-    db.session.flush()
-    record_event(
-        site.id,
-        "ticket.issued",
-        ticket.id,
-        {
-            "code": ticket.code,
-            "queue": queue.letter,
-            "business_date": day.isoformat(),
-            "number": number,
-            "priority": priority.code if priority else None,
-            "kiosk": kiosk.code if kiosk else None,
-        },
-    )
-    return IssuedTicket(ticket, ahead, minutes, created=True)
+    """Give the next number of `queue` today; the same request_key returns the same ticket.
+
+    One ticket through the group path (domain.issuance), for callers that want the row.
+    """
+    request = TicketRequest(queue_id=str(queue.id), priority_code=priority.code if priority else "",
+                            kiosk_code=kiosk.code if kiosk else None, request_key=request_key)
+    outcome = issue_tickets(site.id, [request])[0]
+    if outcome.error is not None:
+        raise outcome.error
+    if not outcome.created:
+        existing = db.session.get(Ticket, outcome.existing_id)
+        ahead, minutes = queue_outlook(existing.queue, existing.is_priority, before=existing)
+        return IssuedTicket(existing, ahead, minutes, created=False)
+    ticket = db.session.get(Ticket, outcome.ticket.id)
+    return IssuedTicket(ticket, outcome.ahead, outcome.wait_minutes, created=True)
 
 
 def _event(ticket: Ticket, kind: str, officer, **extra) -> None:

@@ -5,16 +5,17 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request, send_file, session
 from sqlalchemy import select
 
-from domain import DomainError, NotFound
+from domain import DomainError
 from domain.ids import request_key
+from domain.issuance import IssueOutcome, TicketRequest, issue_line
 from domain.printer_status import printer_down
-from domain.printing import latest_job_for_ticket, queue_print_job, ticket_payload
-from domain.site import current_site, find_kiosk, get_owned, priority_categories, site_queues
-from domain.tickets import issue_ticket
+from domain.printing import latest_job_for_ticket
+from domain.site import current_site, current_site_id, find_kiosk, get_owned, priority_categories, site_queues
 from domain.waiting import queue_outlook
-from models import PrintJob, PriorityCategory, Procedure, Queue, Ticket
-from motcua.extensions import db
-from motcua.transactions import after_commit
+from models import PrintJob, Procedure, Queue, Ticket
+from motcua.errors import TICKETS_TOO_FAST
+from motcua.extensions import db, limiter
+from motcua.transactions import writes_in_groups
 from motcua.web import render
 from motcua.worker import wake_print_worker
 
@@ -50,49 +51,50 @@ def choose_priority(queue_id):
                   categories=priority_categories(site), request_key=request_key())
 
 
+def _kiosk_key() -> str:
+    return f"kiosk:{request.args.get('k') or session.get('kiosk') or '-'}"
+
+
 @bp.post("/tickets")
+@limiter.limit(lambda: current_app.config["TICKET_LIMIT_PER_ADDRESS"], error_message=TICKETS_TOO_FAST)
+@limiter.limit(lambda: current_app.config["TICKET_LIMIT_PER_KIOSK"], key_func=_kiosk_key,
+               error_message=TICKETS_TOO_FAST)
+@writes_in_groups
 def take_ticket():
-    """Issue the ticket, queue its print job, show it large (whatever the printer does)."""
+    """Issue the ticket with its event and print job, show it large (whatever the printer does).
+
+    The lean path: no ORM rows are loaded; the ticket is written in a group with the other
+    kiosks' taps of the moment (domain.issuance) and the page is rendered after the commit.
+    """
+    if request.args.get("k"):
+        session["kiosk"] = request.args["k"]
+    ticket_request = TicketRequest(
+        queue_id=request.form.get("queue_id", ""),
+        priority_code=(request.form.get("priority") or "").strip()[:30],
+        kiosk_code=session.get("kiosk") or "",
+        request_key=(request.form.get("request_key") or "").strip()[:40] or None,
+    )
+    app = current_app._get_current_object()
+    outcome = issue_line(app).issue(current_site_id(), ticket_request,
+                                    on_commit=lambda: wake_print_worker(app))
+    if outcome.error is not None:
+        raise outcome.error
+    if not outcome.created:
+        return _ticket_issued_before(outcome.existing_id)
+    return render("kiosk/ticket.html", "kiosk/partials/_ticket.html", site=outcome.site,
+                  issued=outcome, ticket=outcome.ticket, job=outcome.job, printer_down=outcome.printer_down)
+
+
+def _ticket_issued_before(ticket_id):
+    """A repeated tap (double tap, or a retry after a lost answer) shows the ticket it got."""
     site = current_site()
-    queue = _queue_from_form(site)
-    priority = _priority_from_form(site)
-    kiosk = _kiosk(site)
-    key = (request.form.get("request_key") or "").strip()[:40] or None
-    issued = issue_ticket(site, queue, priority, kiosk, key)
-    job = None
-    if issued.created and kiosk is not None:
-        payload = ticket_payload(site, issued.ticket, issued.ahead, issued.wait_minutes)
-        job = queue_print_job(site, kiosk.printer_url, f"Kiosk {kiosk.code}", issued.ticket,
-                              payload)
-        app = current_app._get_current_object()
-        after_commit(lambda: wake_print_worker(app))
-    elif kiosk is not None:
-        job = latest_job_for_ticket(issued.ticket)
-    return render("kiosk/ticket.html", "kiosk/partials/_ticket.html", site=site,
-                  issued=issued, ticket=issued.ticket, job=job,
-                  printer_down=printer_down(site, kiosk and kiosk.printer_url))
-
-
-def _queue_from_form(site) -> Queue:
-    try:
-        return get_owned(Queue, site, request.form.get("queue_id", ""))
-    except NotFound:
-        raise NotFound("Hàng đợi bạn chọn không còn tồn tại. Vui lòng chọn lại.") from None
-
-
-def _priority_from_form(site):
-    code = (request.form.get("priority") or "").strip()
-    if not code:
-        return None
-    category = db.session.scalars(
-        select(PriorityCategory).where(PriorityCategory.site_id == site.id,
-                                       PriorityCategory.code == code,
-                                       PriorityCategory.active.is_(True))
-    ).first()
-    if category is None:
-        raise DomainError("Diện ưu tiên “{code}” không có trong danh sách. Vui lòng chọn lại.",
-                          code=code)
-    return category
+    ticket = get_owned(Ticket, site, ticket_id)
+    ahead, minutes = queue_outlook(ticket.queue, ticket.is_priority, before=ticket)
+    job = latest_job_for_ticket(ticket)
+    issued = IssueOutcome(ahead=ahead, wait_minutes=minutes, created=False)
+    down = job is not None and printer_down(site, job.printer_url)
+    return render("kiosk/ticket.html", "kiosk/partials/_ticket.html", site=site, issued=issued,
+                  ticket=ticket, job=job, printer_down=down)
 
 
 @bp.get("/tickets/<ticket_id>/print")

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, redirect, render_template, request, session, url_for
 
 from .config import Defaults
-from .extensions import csrf, db, htmx, login_manager, migrate
+from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")),
@@ -77,7 +78,7 @@ def _init_extensions(app: Flask) -> None:
 
     @app.before_request
     def _transaction_kind():
-        begin_request(request.method)
+        begin_request(request.method, app.view_functions.get(request.endpoint))
 
     app.teardown_request(teardown_request)
 

@@ -30,6 +30,11 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     # Queue
+    # A busy kiosk gives a ticket every few seconds; these stop a stuck key or a script
+    # (1,515 tickets in 20 s were seen), not a morning rush. RATELIMIT_ENABLED=False turns
+    # them off (the benchmark's eight clients share one address).
+    TICKET_LIMIT_PER_KIOSK = "40 per minute;600 per hour"
+    TICKET_LIMIT_PER_ADDRESS = "40 per minute;600 per hour"
     KIOSK_IDLE_SECONDS = 20
     PRIORITY_MAX_CONSECUTIVE = 3  # after this many priority calls a waiting normal ticket goes next
     DEFAULT_SERVICE_MINUTES = 6  # estimate used until today has real service times

@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, current_app, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -10,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from domain import DomainError
 
 from .extensions import db
-from .i18n import gettext
+from .i18n import gettext, gettext_noop
 from .web import wants_fragment
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,12 @@ BARE_PAGE = (
     "<p>Hệ thống đang gặp sự cố, thao tác chưa được lưu. Vui lòng thử lại sau ít phút.</p>"
     "<p>The system has a problem; nothing was saved. Please try again in a few minutes.</p></html>"
 )
+
+
+TICKETS_TOO_FAST = gettext_noop(
+    "Kiosk vừa phát rất nhiều số trong ít phút nên tạm dừng một chút. "
+    "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.")
+OWN_LIMIT_MESSAGES = frozenset({TICKETS_TOO_FAST})
 
 
 def error_response(message: str, status: int, /, **params):
@@ -76,6 +83,11 @@ def init_app(app: Flask) -> None:
         if wants_fragment():
             response[2]["HX-Refresh"] = "true"
         return response
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_fast(exc: RateLimitExceeded):
+        message = exc.description if exc.description in OWN_LIMIT_MESSAGES else HTTP_MESSAGES[429]
+        return error_response(message, 429)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

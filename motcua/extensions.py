@@ -1,6 +1,8 @@
 """Extensions, created once and bound to the app in create_app."""
 
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,3 +19,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
+# Limits are per process and kept in memory: a site is one server process, and a restart
+# forgetting them is harmless. Routes name their own limits; nothing is limited by default.
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
+                  headers_enabled=True)

@@ -18,3 +18,8 @@ def gettext(text: str, /, **params) -> str:
         text = EN.get(text, text)
         params = {k: EN.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
     return text.format(**params) if params else text
+
+
+def gettext_noop(text: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return text

@@ -213,3 +213,9 @@ EN = {
 }
 EN.update(EN_DOSSIERS)
 EN.update(EN_PRINTERS)
+EN.update({
+    "Kiosk vừa phát rất nhiều số trong ít phút nên tạm dừng một chút. "
+    "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.":
+        "This kiosk has just issued a great many tickets and is pausing for a moment. "
+        "Please wait about a minute and take your ticket again, or ask a member of staff.",
+})

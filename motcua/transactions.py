@@ -150,10 +150,17 @@ def write_transaction():
         _write_intent.reset(token)
 
 
-def begin_request(method: str) -> None:
+def writes_in_groups(view):
+    """Mark a view that takes the writer queue itself, for a short group write (ticket issuance),
+    instead of holding it for the whole request."""
+    view.writes_in_groups = True
+    return view
+
+
+def begin_request(method: str, view) -> None:
     """before_request, registered first: a request that changes state queues for the writer
-    lock now, before anything (loading the user, the CSRF check's session) reads the database."""
-    writing = method not in READ_METHODS
+    lock now, before anything (loading the user) reads the database."""
+    writing = method not in READ_METHODS and not getattr(view, "writes_in_groups", False)
     _write_intent.set(writing)
     if writing:
         writer_queue.__enter__()

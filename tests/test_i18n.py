@@ -7,8 +7,8 @@ from pathlib import Path
 from motcua.messages_en import EN
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGE_CALLS = {"gettext", "DomainError", "NotFound", "PrinterError", "error_response", "CardParseError",
-                 "CatalogueError"}
+MESSAGE_CALLS = {"gettext", "gettext_noop", "DomainError", "NotFound", "PrinterError", "error_response",
+                 "CardParseError", "CatalogueError"}
 
 
 def template_strings():
