@@ -14,6 +14,7 @@ from models import Counter, LoginAttempt, StaffUser
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.security import safe_next
+from motcua.transactions import own_writes, write_transaction
 
 from .access import end_session, mark_activity, may_work_here, start_session
 
@@ -95,6 +96,7 @@ def _landing(user: StaffUser, target: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@own_writes
 def login():
     error = None
     status = 200
@@ -105,10 +107,12 @@ def login():
         if wait:
             error, status = _wait_message(wait), 429
         else:
-            user, error = _authenticate(username, request.form.get("password", ""))
-            db.session.add(LoginAttempt(username=username, ip=ip, success=user is not None))
+            user, error = _authenticate(username, request.form.get("password", ""))  # slow: no lock
+            with write_transaction():
+                db.session.add(LoginAttempt(username=username, ip=ip, success=user is not None))
+                if user is not None:
+                    _begin(user)
             if user is not None:
-                _begin(user)
                 return redirect(_landing(user, request.args.get("next", "")), code=303)
             # 200, not 401: the failed attempt must be committed for the throttle to count it
     expired = session.pop("expired", False)

@@ -15,7 +15,7 @@ from domain.waiting import queue_outlook
 from models import PrintJob, Procedure, Queue, Ticket
 from motcua.errors import TICKETS_TOO_FAST
 from motcua.extensions import db, limiter
-from motcua.transactions import writes_in_groups
+from motcua.transactions import own_writes
 from motcua.web import render
 from motcua.worker import wake_print_worker
 
@@ -59,7 +59,7 @@ def _kiosk_key() -> str:
 @limiter.limit(lambda: current_app.config["TICKET_LIMIT_PER_ADDRESS"], error_message=TICKETS_TOO_FAST)
 @limiter.limit(lambda: current_app.config["TICKET_LIMIT_PER_KIOSK"], key_func=_kiosk_key,
                error_message=TICKETS_TOO_FAST)
-@writes_in_groups
+@own_writes
 def take_ticket():
     """Issue the ticket with its event and print job, show it large (whatever the printer does).
 

@@ -150,17 +150,18 @@ def write_transaction():
         _write_intent.reset(token)
 
 
-def writes_in_groups(view):
-    """Mark a view that takes the writer queue itself, for a short group write (ticket issuance),
-    instead of holding it for the whole request."""
-    view.writes_in_groups = True
+def own_writes(view):
+    """Mark a view that takes the writer queue itself (write_transaction) only around its short
+    writes, instead of holding it for the whole request: ticket issuance in groups, and login,
+    whose password check takes ~100 ms that no other writer should wait for."""
+    view.own_writes = True
     return view
 
 
 def begin_request(method: str, view) -> None:
     """before_request, registered first: a request that changes state queues for the writer
     lock now, before anything (loading the user) reads the database."""
-    writing = method not in READ_METHODS and not getattr(view, "writes_in_groups", False)
+    writing = method not in READ_METHODS and not getattr(view, "own_writes", False)
     _write_intent.set(writing)
     if writing:
         writer_queue.__enter__()
