@@ -14,6 +14,7 @@ from domain.clock import utcnow
 from domain.site import current_site
 from models import StaffSession, StaffUser
 from motcua.extensions import db, login_manager
+from motcua.transactions import write_transaction, writer_held
 
 SESSION_SECRET = "sid"  # the cookie's key for this login's secret
 SEEN_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
@@ -119,7 +120,8 @@ def enforce_session() -> None:
     if not current_user.is_authenticated:
         return None
     if session_expired():
-        end_session()
+        with write_transaction():  # the view will not run, so nothing else would commit this
+            end_session()
         logout_user()
         session.clear()
         session["expired"] = True
@@ -140,7 +142,7 @@ def roles_required(*roles: str):
                 return unauthorized()
             if current_user.role not in roles:
                 abort(403)
-            if request.method == "POST":
+            if writer_held():  # a write request's own transaction (views with own_writes skip it)
                 _touch_session()
             return view(*args, **kwargs)
 

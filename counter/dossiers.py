@@ -32,7 +32,7 @@ from hardware.forms import ReceiptData, receipt_pdf
 from models import COUNTER_ROLES, Attachment, Dossier, Event, Procedure, StaffUser, Ticket
 from motcua.extensions import db
 from motcua.i18n import gettext
-from motcua.transactions import after_commit
+from motcua.transactions import after_commit, own_writes, write_transaction
 from motcua.web import render
 from motcua.worker import wake_print_worker
 
@@ -270,26 +270,31 @@ def _checked_step_form(form) -> dict:
 
 @bp.post("/<dossier_id>/attachments")
 @staff_only
+@own_writes
 def attach(dossier_id):
-    """A scanned paper (số hóa): checked by content, images re-encoded, stored outside static/."""
+    """A scanned paper (số hóa): checked by content, images re-encoded, stored outside static/.
+
+    Decoding and re-encoding a photo can take a second: done before taking the writer queue,
+    which is held only to record the attachment and its event.
+    """
     site = current_site()
     dossier = get_owned(Dossier, site, dossier_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise DomainError("Hãy chọn tệp cần tải lên.")
     config = current_app.config
-    stored = check_and_store(upload.read(config["UPLOAD_MAX_BYTES"] + 1), upload.filename, upload_dir(),
-                             config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"])
     limit = check.column_length(Attachment.document)
     document = (check.text(request.form.get("document"), "Tên giấy tờ", limit, field="document")
                 or check.text(upload.filename, "Tên tệp", 10_000)[:limit])
-    attachment = Attachment(site_id=site.id, dossier_id=dossier.id, document=document,
-                            stored_name=stored.stored_name, media_type=stored.media_type, size=stored.size,
-                            sha256=stored.sha256, uploaded_by_id=current_user.id)
-    db.session.add(attachment)
-    db.session.flush()
-    record_event(site.id, "dossier.document_scanned", dossier.id,
-                 {"code": dossier.code, "document": document, "sha256": stored.sha256}, current_user.id)
+    stored = check_and_store(upload.read(config["UPLOAD_MAX_BYTES"] + 1), upload.filename, upload_dir(),
+                             config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"])
+    with write_transaction():
+        dossier = get_owned(Dossier, site, dossier_id)
+        db.session.add(Attachment(site_id=site.id, dossier_id=dossier.id, document=document,
+                                  stored_name=stored.stored_name, media_type=stored.media_type,
+                                  size=stored.size, sha256=stored.sha256, uploaded_by_id=current_user.id))
+        record_event(site.id, "dossier.document_scanned", dossier.id,
+                     {"code": dossier.code, "document": document, "sha256": stored.sha256}, current_user.id)
     db.session.refresh(dossier)
     return _detail(site, dossier, gettext("Đã lưu bản số hóa “{name}”.", name=document))
 
