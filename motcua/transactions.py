@@ -201,7 +201,8 @@ def transactional(view):
 
 
 def _run(view, args, kwargs):
-    """Render, then commit (status < 400) or roll back; retry the whole view if SQLite was locked."""
+    """Run the view, commit (status < 400) or roll back, give the writer queue back, then render
+    a LaterPage; retry the whole view if SQLite was locked by a program outside the queue."""
     for attempt in range(LOCK_RETRIES):
         try:
             response = current_app.make_response(view(*args, **kwargs))
@@ -224,5 +225,7 @@ def _run(view, args, kwargs):
             raise
         for callback in g.pop("after_commit", []):
             callback()
+        if hasattr(response, "finish"):  # motcua.web.LaterPage: rendered outside the write section
+            response.finish()
         return response
     raise RuntimeError("unreachable")

@@ -3,8 +3,10 @@
 import unicodedata
 from functools import cached_property
 
-from flask import Request, current_app, render_template, request
+from flask import Request, Response, current_app, render_template, request
 from werkzeug.datastructures import ImmutableMultiDict
+
+from .transactions import writer_held
 
 
 def nfc(value: str) -> str:
@@ -38,11 +40,29 @@ def wants_fragment() -> bool:
 
 
 def render(page: str, fragment: str, **context):
-    """Render the fragment for htmx swaps and the full page otherwise (one URL serves both)."""
-    body = render_template(fragment if wants_fragment() else page, **context)
-    response = current_app.make_response(body)
+    """Render the fragment for htmx swaps and the full page otherwise (one URL serves both).
+
+    In a write request the page is rendered after the commit, when the server sends it, so the
+    writer queue is never held while a template renders (motcua.transactions).
+    """
+    template = fragment if wants_fragment() else page
+    if writer_held():
+        response = LaterPage(template, context)
+    else:
+        response = current_app.make_response(render_template(template, **context))
     response.vary.add("HX-Request")
     return response
+
+
+class LaterPage(Response):
+    """A page rendered once the request's transaction has committed (see transactions._run)."""
+
+    def __init__(self, template: str, context: dict):
+        super().__init__(mimetype="text/html")
+        self.template, self.context = template, context
+
+    def finish(self) -> None:
+        self.set_data(render_template(self.template, **self.context))
 
 
 def passive(view):
