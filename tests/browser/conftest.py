@@ -1,7 +1,9 @@
 """Real-browser fixtures: live waitress servers and one headless Debian Chromium.
 
 Chromium is the system one (/usr/bin/chromium); `playwright install` is never needed.
-Every wait is bounded by the short default timeouts set here.
+Every wait is for a condition, bounded by the timeouts set here: generous, because a loaded machine
+(the suite runs beside other work) can take seconds for what takes milliseconds when idle; a passing
+test never waits them out.
 """
 
 import sqlite3
@@ -25,8 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
-ACTION_TIMEOUT_MS = 5_000
-NAVIGATION_TIMEOUT_MS = 10_000
+ACTION_TIMEOUT_MS = 20_000
+NAVIGATION_TIMEOUT_MS = 30_000
 
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
@@ -95,6 +97,14 @@ def pages(browser):
     yield opened
     opened.close()
     assert not opened.errors, f"JavaScript errors: {opened.errors}"
+
+
+def scripts_ready(page) -> None:
+    """Wait until the page has loaded and run its deferred scripts (htmx, scanner.js, shortcuts).
+
+    An element can be visible while the document is still parsing: keys pressed then find no listener.
+    """
+    page.wait_for_function("() => document.readyState === 'complete'")
 
 
 def shot(page, name: str) -> Path:

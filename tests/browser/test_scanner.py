@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.support.live_server import CSRF, KioskClient, staff_session
 
-from .conftest import start_server
+from .conftest import scripts_ready, start_server
 from .test_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -67,7 +67,14 @@ def nothing_focused(page) -> None:
 
 
 def wired(page) -> None:
-    assert page.evaluate("!!window.motcuaScanner"), "scanner.js is not loaded on " + page.url
+    """The page has run scanner.js (a deferred script) and says where scans go; its fonts are loaded.
+
+    Waited for, not checked once: after a click that navigates, the new page's elements are visible
+    before its deferred scripts have run, and on a loaded machine that gap is long.
+    """
+    scripts_ready(page)
+    shown = page.locator("body").inner_text()[:300]
+    assert page.evaluate("!!window.motcuaScanner"), f"scanner.js is not loaded on {page.url}: {shown}"
     url = page.evaluate("""document.body.dataset.scanUrl ||
         (document.querySelector('meta[name="scan-url"]') || {}).content || ''""")
     assert url.endswith("/scan"), "no scan URL (body data-scan-url or meta scan-url) on " + page.url
@@ -166,6 +173,7 @@ def test_card_scanned_at_the_counter_workspace_opens_the_intake_for_the_ticket_s
     assert status == "called", f"a shortcut fired during the scan: the ticket is {status}"
 
     # The intake that came with the scan works like the one opened by hand.
+    wired(officer)
     nothing_focused(officer)
     scan(officer, CARD)
     expect(officer.locator("#applicant")).to_contain_text(f"Đã đọc thẻ Căn cước của {NAME}")
