@@ -11,6 +11,7 @@ has read what it was sent; then the line moves on and the job keeps a note for s
 """
 
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from .printer_status import probe, record_state, refuses_jobs
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=2)
 BATCH = 20
+RECORD_EVERY = 0.1  # seconds: how long a sent job may wait to be recorded as sent
 UNCONFIRMED_NOTE = ("Máy in chưa xác nhận đã nhận lệnh in ({error}); lệnh này không được gửi lại để tránh "
                     "in hai lần, các lệnh sau chờ đến khi máy in trả lời.")
 LATE_NOTE = ("Máy in không xác nhận lệnh này; máy in trả lời lại lúc {at}. Nếu công dân chưa nhận được "
@@ -144,22 +146,38 @@ def _claim(printer_url: str, held) -> list:
 
 
 def _send_batch(batch: list, site_id, printer_url: str, status, config) -> int:
+    """Send the claimed jobs in order; record outcomes together, at most RECORD_EVERY after sending.
+
+    Each record is a commit that waits for the disk with the writer queue held; one per job would
+    stall the kiosks behind a fast printer. A real printer takes longer than RECORD_EVERY per job, so
+    there each job is still recorded before the next is sent; if the process dies in between, at
+    most RECORD_EVERY of sent jobs go back in line (released as stale claims) and print again.
+    """
     preview_dir = Path(current_app.instance_path) / "print_preview"
-    sent = 0
+    sent, done, last_record = 0, [], time.monotonic()
     for index, job_id in enumerate(batch):
         error, size, unconfirmed = _send(db.session.get(PrintJob, job_id), config, preview_dir)
+        done.append((job_id, error, size, unconfirmed))
         rest = batch[index + 1:]
-        with write_transaction():
-            _record_outcome(db.session.get(PrintJob, job_id), error, size, unconfirmed, config)
-            if error and rest:  # later jobs of this printer go back in line untouched
-                db.session.execute(update(PrintJob).where(PrintJob.id.in_(rest)).values(status="pending"))
-            elif rest:  # still ours: a long batch on a slow link is not taken for a dead worker's
-                db.session.execute(update(PrintJob).where(PrintJob.id.in_(rest)).values(claimed_at=utcnow()))
-            record_state(site_id, printer_url, status if index == 0 else None, error or None, not error)
+        if error or not rest or time.monotonic() - last_record >= RECORD_EVERY:
+            _record(done, rest, site_id, printer_url, status, config)
+            done, last_record, status = [], time.monotonic(), None  # the probe's answer: recorded once
         if error:
             break
         sent += 1
     return sent
+
+
+def _record(done: list, rest: list, site_id, printer_url: str, status, config) -> None:
+    """Record the outcomes of `done` in one short write; `rest` stays claimed, or goes back after an error."""
+    with write_transaction():
+        for job_id, error, size, unconfirmed in done:
+            _record_outcome(db.session.get(PrintJob, job_id), error, size, unconfirmed, config)
+        if error and rest:  # later jobs of this printer go back in line untouched
+            db.session.execute(update(PrintJob).where(PrintJob.id.in_(rest)).values(status="pending"))
+        elif rest:  # still ours: a long batch on a slow link is not taken for a dead worker's
+            db.session.execute(update(PrintJob).where(PrintJob.id.in_(rest)).values(claimed_at=utcnow()))
+        record_state(site_id, printer_url, status, error or None, not error)
 
 
 def _send(job: PrintJob, config, preview_dir: Path) -> tuple[str, int, bool]:

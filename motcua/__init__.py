@@ -121,6 +121,7 @@ def _start_workers(app: Flask) -> None:
     from sqlalchemy import text
 
     from .worker import PrintWorker
+    from .worker_process import WorkerProcess
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -128,6 +129,7 @@ def _start_workers(app: Flask) -> None:
             db.session.rollback()
             if result != "ok":
                 app.logger.error("SQLite quick_check failed: %s", result)
-    worker = PrintWorker(app)
+    # its own process by default: rendering and printing then never compete with the requests
+    worker = WorkerProcess(app) if app.config["WORKER_PROCESS"] else PrintWorker(app)
     app.extensions["print_worker"] = worker
     worker.start()

@@ -48,6 +48,7 @@ class Defaults:
     PRINT_RETRY_SECONDS = 5
     PRINT_PERSONAL_DATA_HOURS = 24  # a slip's personal data stays on its print job this long for reprints
     START_WORKERS = False  # wsgi.py turns the print worker on for the real server
+    WORKER_PROCESS = True  # the print lines and the watch run in a process of their own
 
     # Announcements
     ESPEAK_BINARY = "espeak-ng"

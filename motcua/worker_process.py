@@ -1,0 +1,90 @@
+"""The background worker in a process of its own, beside the web server.
+
+Rendering tickets and talking to printers is CPU and waiting that has nothing to do with answering
+a kiosk: in the web process it competed with the requests for Python's one interpreter lock. The
+web server (wsgi.py) starts this process and wakes it after each commit that queued a print job
+with a datagram on a UNIX socket in the instance folder; the process also looks for work every
+second by itself, so a lost wake-up only delays a job by that much. It ends with its parent
+(PR_SET_PDEATHSIG, and a check of the parent's pid), so a killed server leaves nothing behind.
+
+Run by hand: `python -m motcua.worker_process` (with MOTCUA_INSTANCE_PATH set like the server's).
+"""
+
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+SOCKET_NAME = "worker.sock"
+PR_SET_PDEATHSIG = 1
+NICENESS = 5
+
+
+def socket_path(app) -> Path:
+    return Path(app.instance_path) / SOCKET_NAME
+
+
+class WorkerProcess:
+    """The web process's handle on its worker: start it, wake it."""
+
+    def __init__(self, app):
+        self.path = str(socket_path(app))
+        self.process = None
+        self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sender.setblocking(False)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "motcua.worker_process"],
+                                        env={**os.environ, "MOTCUA_WORKER_PARENT": str(os.getpid())})
+
+    def wake(self) -> None:
+        try:
+            self._sender.sendto(b"!", self.path)
+        except OSError:  # not listening yet, or its buffer is full of wake-ups already: it will look
+            pass
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        log.warning("prctl unavailable: the worker notices its parent's end within a second")
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        sys.exit(0)
+
+
+def serve() -> None:
+    """Run the print lines and the watch until the parent web server ends."""
+    from motcua import create_app
+
+    from .worker import PrintWorker
+
+    parent = int(os.environ.get("MOTCUA_WORKER_PARENT", os.getppid()))
+    _die_with_parent(parent)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    os.nice(NICENESS)  # printing is background work: a kiosk's answer goes first on a busy CPU
+    app = create_app({"START_WORKERS": False})
+    path = socket_path(app)
+    path.unlink(missing_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(path))
+    listener.settimeout(1.0)
+    worker = PrintWorker(app)
+    app.extensions["print_worker"] = worker
+    worker.start()
+    log.info("worker process %d serving print lines for %s", os.getpid(), app.instance_path)
+    while os.getppid() == parent:
+        try:
+            listener.recv(64)
+        except TimeoutError:
+            pass
+        worker.wake()
+
+
+if __name__ == "__main__":
+    serve()
