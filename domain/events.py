@@ -25,13 +25,14 @@ def check_clock(site_id: uuid.UUID) -> None:
     numbered for the wrong day would then collide with real ones.
     """
     state = db.session.get(ClockState, site_id)
-    if state is not None and clock_is_behind(state):
+    if state is not None and clock_is_behind(state.last_ms):
         raise DomainError(CLOCK_BEHIND)
 
 
-def clock_is_behind(state: ClockState) -> bool:
+def clock_is_behind(last_ms: int) -> bool:
+    """True when the wall clock reads earlier than `last_ms` (a time this site used), beyond tolerance."""
     tolerance = current_app.config["CLOCK_SKEW_TOLERANCE"].total_seconds() * 1000
-    return _wall_ms() < state.last_ms - tolerance
+    return _wall_ms() < last_ms - tolerance
 
 
 def confirm_clock(site_id: uuid.UUID) -> None:
