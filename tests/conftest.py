@@ -49,16 +49,28 @@ def seeded_database(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path, seeded_database):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copy(seeded_database, instance / "motcua.sqlite3")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance),
-                      "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def make_app(tmp_path, seeded_database):
+    """make_app(**settings) → a site on its own copy of the seeded database, with these settings."""
+    made = []
+
+    def make(**settings):
+        instance = tmp_path / f"instance{len(made) or ''}"
+        instance.mkdir()
+        shutil.copy(seeded_database, instance / "motcua.sqlite3")
+        made.append(create_app({"TESTING": True, "INSTANCE_PATH": str(instance),
+                                "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0, **settings}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
     release_writer_lock_file()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

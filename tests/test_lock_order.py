@@ -1,13 +1,15 @@
 """One lock order for every writer: the writer queue first, then SQLite's write lock."""
 
+import re
 import sqlite3
 import threading
 import time
 import warnings
 
 import pytest
+from sqlalchemy import func, select
 
-from models import StaffUser
+from models import StaffUser, Ticket
 from motcua.extensions import db
 from motcua.transactions import LockOrderWarning, write_transaction, writer_queue
 
@@ -53,8 +55,6 @@ def test_a_staff_post_waits_for_the_queue_before_touching_the_database(app, staf
 
 
 def officer_id(app):
-    from sqlalchemy import select
-
     return db.session.scalars(select(StaffUser.id).where(StaffUser.username == "canbo1")).one()
 
 
@@ -76,28 +76,23 @@ def test_writes_inside_write_transaction_are_not_flagged(app):
             db.session.flush()
 
 
-def test_error_page_answers_while_the_database_is_locked_by_another_program(app, client):
+def test_error_page_answers_while_the_database_is_locked_by_another_program(make_app):
     """A foreign program (sqlite3 shell, a backup) holds the write lock: the kiosk gets a
     readable message, not a bare 500, and nothing half-written."""
-    app.config["TESTING"] = True
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with app.app_context():
-        token_page = client.get("/kiosk").get_data(as_text=True)
-    holder = sqlite3.connect(path, timeout=0, isolation_level=None)
-    holder.execute("PRAGMA busy_timeout=0")
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=50)
+    client = app.test_client()
+    page = client.get("/kiosk").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    queue_id = re.search(r"/kiosk/queues/([0-9a-f-]{36})", page).group(1)
+    holder = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+                             timeout=0, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with app.app_context():
-            db.engine.dispose()
-        app.config["SQLITE_BUSY_TIMEOUT_MS"] = 50
-        import re
-
-        token = re.search(r'name="csrf-token" content="([^"]+)"', token_page).group(1)
-        queue_id = re.search(r'/kiosk/queues/([0-9a-f-]{36})', token_page).group(1)
         response = client.post("/kiosk/tickets", data={"queue_id": queue_id, "csrf_token": token})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    body = response.get_data(as_text=True)
     assert response.status_code == 503
-    assert "Hệ thống đang bận" in body
+    assert "Hệ thống đang bận" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0

@@ -1,15 +1,12 @@
 """Safe redirects, security headers, TLS behind a proxy, and counter takeovers."""
 
-import shutil
 
 import pytest
 from sqlalchemy import select
 
 from models import Counter, Event
-from motcua import create_app
 from motcua.extensions import db
 from motcua.security import safe_next
-from motcua.transactions import release_writer_lock_file
 
 from .conftest import csrf_token
 from .test_counter import at_counter
@@ -86,17 +83,9 @@ def test_tracking_pages_never_send_their_check_string_on(client):
 
 
 @pytest.fixture
-def proxied_app(tmp_path, seeded_database):
+def proxied_app(make_app):
     """A site behind a reverse proxy that terminates TLS."""
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copy(seeded_database, instance / "motcua.sqlite3")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance),
-                      "PROXY_FIX_X_FOR": 1, "PROXY_FIX_X_PROTO": 1})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    release_writer_lock_file()
+    return make_app(PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
 
 
 def test_behind_tls_hsts_and_a_secure_session_cookie(proxied_app):
