@@ -20,7 +20,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS, shot, start_server
+from .conftest import SCREENSHOTS, scripts_ready, shot, start_server
 from .test_journey import log_in, take_ticket
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,7 @@ def open_intake(pages, base: str):
     expect(officer).to_have_url(re.compile(r"/counter$"))
     officer.locator('button.counter-choice[data-counter="1"]').click()
     expect(officer.locator("button.call-next")).to_be_visible()
+    scripts_ready(officer)  # the shortcuts' listener is a deferred script
     officer.keyboard.press("n")
     expect(officer.locator("#serving-code")).to_have_text(ticket)
 
@@ -103,6 +104,7 @@ def fill_intake(officer, payload: str) -> None:
     expect(officer.locator("#checklist legend")).to_contain_text(PROCEDURE)
     expect(papers.first).to_be_visible()
 
+    scripts_ready(officer)  # scanner.js reads the field: a deferred script
     officer.locator("#card-payload").focus()
     officer.keyboard.type(payload)
     typed = officer.locator("#card-payload").input_value()
@@ -234,6 +236,7 @@ def test_dossier_from_ticket_to_returned_result(site, pages):
     kiosk = pages.open(base + "/kiosk/tra-cuu", 1280, 800)
     scan = kiosk.locator('input[name="scan"]')
     expect(scan).to_be_focused()
+    scripts_ready(kiosk)
     kiosk.keyboard.type(expected_url)
     kiosk.keyboard.press("Enter")
     expect(kiosk.locator("#dossier-code")).to_have_text(code)

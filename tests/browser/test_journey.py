@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.support.live_server import KioskClient
 
-from .conftest import shot, tickets_in_db
+from .conftest import scripts_ready, shot, tickets_in_db
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,7 @@ def test_citizen_officer_and_display(live_server, pages):
     expect(counter.locator("#workspace h1")).to_have_text("Quầy 1")
     expect(counter.locator("#waiting tr[data-code]")).to_have_count(3)
     expect(counter.locator("#serving-code")).to_have_count(0)
+    scripts_ready(counter)  # the shortcuts' listener is a deferred script
 
     # N calls the next citizen; time from the key press to the number on the board.
     display.evaluate(WATCH_BOARD, code)
