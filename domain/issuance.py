@@ -74,10 +74,13 @@ class TicketCard:
 
 @dataclass(frozen=True)
 class JobCard:
+    """The ticket's print job as the ticket screen shows it (a Job row's attribute names)."""
+
     id: uuid.UUID
     printer_url: str
     status: str = "pending"
     attempts: int = 0
+    sent_at: datetime | None = None
 
 
 @dataclass

@@ -218,4 +218,7 @@ EN.update({
     "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.":
         "This kiosk has just issued a great many tickets and is pausing for a moment. "
         "Please wait about a minute and take your ticket again, or ask a member of staff.",
+    "Máy in chưa xác nhận đã in vé. Nếu bạn chưa nhận được vé, hãy ghi nhớ số trên màn hình và báo nhân viên.":
+        "The printer has not confirmed printing your ticket. If you did not get it, remember the number "
+        "on the screen and tell a member of staff.",
 })

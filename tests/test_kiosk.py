@@ -131,3 +131,15 @@ def test_kiosk_shows_what_a_procedure_needs(client, app):
     assert "Tờ khai thay đổi thông tin cư trú (CT01)" in page and "Bản sao" in page
     assert "7 ngày làm việc" in page and "20.000 đồng" in page
     assert "Tra cứu hồ sơ" in client.get("/kiosk").get_data(as_text=True)
+
+
+def test_a_ticket_the_printer_did_not_confirm_is_not_called_printed(client, app):
+    """Its bytes went out but the printer never answered: the citizen is told to check, not 'printed'."""
+    take(client, app, "A")
+    with app.app_context(), write_transaction():
+        job = db.session.scalars(select(PrintJob)).one()
+        job.status, job.sent_at, job.attempts = "sent", None, 1  # what the print line records then
+        ticket_id = job.ticket_id
+    html = client.get(f"/kiosk/tickets/{ticket_id}/print").get_data(as_text=True)
+    assert "Máy in chưa xác nhận đã in vé" in html
+    assert "Vé đã được in" not in html
