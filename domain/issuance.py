@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, case, event, func, insert, select
+from sqlalchemy import and_, bindparam, case, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -184,8 +184,7 @@ def _existing_keys(site_id, requests) -> dict:
     keys = {r.request_key for r in requests if r.request_key}
     if not keys:
         return {}
-    rows = _sql(select(Ticket.request_key, Ticket.id)
-                              .where(Ticket.site_id == site_id, Ticket.request_key.in_(keys)))
+    rows = _sql(_statement("existing_keys"), {"site_id": site_id, "keys": list(keys)})
     return {key: ticket_id for key, ticket_id in rows}
 
 
@@ -203,15 +202,8 @@ def _refusal(ref: Reference, request: TicketRequest) -> DomainError | None:
 def _advance_clock(site_id, count: int, now: datetime) -> list[str]:
     """The clock guard and `count` hybrid logical clock values, in one UPSERT (its row lock orders
     concurrent writers on PostgreSQL; SQLite's write lock already does). A refusal rolls it back."""
-    wall = _epoch_ms(now)
-    table = ClockState.__table__
-    stmt = _insert()(table).values(site_id=site_id, last_ms=wall, counter=count - 1)
-    ahead = stmt.excluded.last_ms > table.c.last_ms
-    stmt = stmt.on_conflict_do_update(index_elements=["site_id"], set_={
-        "last_ms": case((ahead, stmt.excluded.last_ms), else_=table.c.last_ms),
-        "counter": case((ahead, count - 1), else_=table.c.counter + count),
-    }).returning(table.c.last_ms, table.c.counter)
-    last_ms, counter = _sql(stmt).one()
+    params = {"site_id": site_id, "wall": _epoch_ms(now), "count": count, "first": count - 1}
+    last_ms, counter = _sql(_statement("advance_clock"), params).one()
     if clock_is_behind(last_ms):
         raise DomainError(CLOCK_BEHIND)
     return [f"{last_ms:013d}-{n:05d}" for n in range(counter - count + 1, counter + 1)]
@@ -233,10 +225,7 @@ def _epoch_ms(naive_utc: datetime) -> int:
 def _count_waiting(batch: _Batch, queue_keys: set[str]) -> None:
     """People waiting now in each queue of the group, and the priority ones among them."""
     ids = [batch.ref.queues[k].id for k in queue_keys]
-    rows = _sql(
-        select(Ticket.queue_id, Ticket.priority_category_id.is_not(None), func.count())
-        .where(Ticket.queue_id.in_(ids), Ticket.business_date == batch.day, Ticket.status == "waiting")
-        .group_by(Ticket.queue_id, Ticket.priority_category_id.is_not(None)))
+    rows = _sql(_statement("count_waiting"), {"ids": ids, "day": batch.day})
     for queue_id, is_priority, count in rows:
         batch.ahead_all[str(queue_id)] += count
         if is_priority:
@@ -358,9 +347,47 @@ def _finish_duplicates(requests, outcomes, fresh) -> None:
 
 
 def _write(rows: dict) -> None:
-    for model, key in ((Ticket, "tickets"), (Event, "events"), (PrintJob, "jobs")):
+    for key in ("tickets", "events", "jobs"):
         if rows[key]:
-            _sql(insert(model.__table__), rows[key])
+            _sql(_statement(f"insert_{key}"), rows[key])
+
+
+# A group's statements are built once per dialect, with bound parameters: building them anew
+# each time was a third of a group's Python.
+_STATEMENTS: dict = {}
+
+
+def _statement(name: str):
+    key = (db.engine.dialect.name, name)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _BUILDERS[name]()
+    return _STATEMENTS[key]
+
+
+def _build_advance_clock():
+    table = ClockState.__table__
+    stmt = _insert()(table).values(site_id=bindparam("site_id"), last_ms=bindparam("wall"),
+                                   counter=bindparam("first"))
+    ahead = stmt.excluded.last_ms > table.c.last_ms
+    return stmt.on_conflict_do_update(index_elements=["site_id"], set_={
+        "last_ms": case((ahead, stmt.excluded.last_ms), else_=table.c.last_ms),
+        "counter": case((ahead, stmt.excluded.counter), else_=table.c.counter + bindparam("count")),
+    }).returning(table.c.last_ms, table.c.counter)
+
+
+_BUILDERS = {
+    "existing_keys": lambda: select(Ticket.request_key, Ticket.id).where(
+        Ticket.site_id == bindparam("site_id"), Ticket.request_key.in_(bindparam("keys", expanding=True))),
+    "advance_clock": _build_advance_clock,
+    "count_waiting": lambda: (
+        select(Ticket.queue_id, Ticket.priority_category_id.is_not(None), func.count())
+        .where(Ticket.queue_id.in_(bindparam("ids", expanding=True)),
+               Ticket.business_date == bindparam("day"), Ticket.status == "waiting")
+        .group_by(Ticket.queue_id, Ticket.priority_category_id.is_not(None))),
+    "insert_tickets": lambda: insert(Ticket.__table__),
+    "insert_events": lambda: insert(Event.__table__),
+    "insert_jobs": lambda: insert(PrintJob.__table__),
+}
 
 
 class IssueLine:
