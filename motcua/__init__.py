@@ -129,18 +129,7 @@ def _start_workers(app: Flask) -> None:
             db.session.rollback()
             if result != "ok":
                 app.logger.error("SQLite quick_check failed: %s", result)
-    _warm_up()
     # its own process by default: rendering and printing then never compete with the requests
     worker = WorkerProcess(app) if app.config["WORKER_PROCESS"] else PrintWorker(app)
     app.extensions["print_worker"] = worker
     worker.start()
-
-
-def _warm_up() -> None:
-    """Load what the first request would otherwise wait for: the holidays package builds its
-    Vietnamese calendar on first use (0.2 s idle, over a second on a busy machine)."""
-    import holidays
-
-    from domain.clock import business_date
-
-    holidays.country_holidays("VN", years=business_date().year, language="vi")
