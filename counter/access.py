@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from domain import DomainError
 from domain.clock import utcnow
-from domain.site import current_site
+from domain.site import current_site_id
 from models import StaffSession, StaffUser
 from motcua.extensions import db, login_manager
 from motcua.transactions import write_transaction, writer_held
@@ -27,7 +27,7 @@ def _digest(secret: str) -> str:
 def may_work_here(user: StaffUser) -> bool:
     """An account works at its own reception point only (see docs/architecture.md, Security)."""
     try:
-        return user.site_id == current_site().id
+        return user.site_id == current_site_id()
     except DomainError:  # no site configured yet: nobody works here
         return False
 

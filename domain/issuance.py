@@ -14,8 +14,7 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import and_, bindparam, case, event, func, insert, select
+from sqlalchemy import bindparam, case, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,6 @@ from models import (
     TicketSequence,
 )
 from models.site import Counter as CounterRow
-from models.site import counter_queue
 from motcua.extensions import db
 from motcua.transactions import write_transaction, writer_queue
 
@@ -40,11 +38,15 @@ from . import DomainError, NotFound
 from .clock import business_date, fmt_datetime, utcnow
 from .events import CLOCK_BEHIND, clock_is_behind
 from .ids import uuid7
-from .waiting import RECENT_SERVICES
+from .printer_status import printers_down
+from .waiting import minutes_to_wait, open_counters, service_seconds
 
 QUEUE_GONE = "Hàng đợi bạn chọn không còn tồn tại. Vui lòng chọn lại."
 QUEUE_PAUSED = "Hàng đợi “{name}” đang tạm dừng phát số."
 UNKNOWN_PRIORITY = "Diện ưu tiên “{code}” không có trong danh sách. Vui lòng chọn lại."
+REFERENCE_SECONDS = 2.0  # longest a group's reference is kept (changes elsewhere: the worker, the CLI)
+_REFERENCE_MODELS = (ReceptionPoint, Queue, PriorityCategory, Kiosk, PrinterState, CounterRow)
+_reference_generation = [0]  # bumped by any flush that touches one of those tables
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def read_reference(site_id) -> Reference:
     """The site, its queues, priority categories, kiosks, printers known to be down, and each
     queue's service time and open counters."""
     site = _sql(select(ReceptionPoint.id, ReceptionPoint.name, ReceptionPoint.parent_agency)
-                              .where(ReceptionPoint.id == site_id)).one()
+                .where(ReceptionPoint.id == site_id)).one()
     queues = {str(q.id): q for q in _sql(
         select(Queue.id, Queue.letter, Queue.name, Queue.name_en, Queue.is_open)
         .where(Queue.site_id == site_id))}
@@ -164,13 +166,13 @@ def read_reference(site_id) -> Reference:
         select(PriorityCategory.id, PriorityCategory.code, PriorityCategory.name, PriorityCategory.name_en)
         .where(PriorityCategory.site_id == site_id, PriorityCategory.active.is_(True)))}
     kiosks = list(_sql(select(Kiosk.id, Kiosk.code, Kiosk.printer_url)
-                                     .where(Kiosk.site_id == site_id).order_by(Kiosk.code)))
+                       .where(Kiosk.site_id == site_id).order_by(Kiosk.code)))
     ids = [q.id for q in queues.values()]
     return Reference(site=site, queues=queues, priorities=priorities, kiosks={k.code: k for k in kiosks},
                      default_kiosk=kiosks[0] if kiosks else None,
-                     per_person=_service_seconds(ids, business_date()) if ids else {},
-                     open_counters=_open_counters(ids) if ids else {},
-                     printers_down=_printers_down(site_id, kiosks))
+                     per_person=service_seconds(ids) if ids else {},
+                     open_counters=open_counters(ids) if ids else {},
+                     printers_down=printers_down(site_id, {(k.printer_url or "").strip() for k in kiosks}))
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -232,33 +234,6 @@ def _count_waiting(batch: _Batch, queue_keys: set[str]) -> None:
             batch.ahead_priority[str(queue_id)] += count
 
 
-def _open_counters(queue_ids: list) -> dict[str, int]:
-    rows = _sql(
-        select(counter_queue.c.queue_id, func.count())
-        .join(CounterRow, and_(CounterRow.id == counter_queue.c.counter_id, CounterRow.is_open.is_(True)))
-        .where(counter_queue.c.queue_id.in_(queue_ids)).group_by(counter_queue.c.queue_id))
-    return {str(queue_id): count for queue_id, count in rows}
-
-
-def _service_seconds(queue_ids: list, day) -> dict[str, float]:
-    """Mean service time of each queue's last finished tickets today (one statement for all queues),
-    or the configured default for a queue with none yet."""
-    recent = (select(Ticket.queue_id, Ticket.service_started_at, Ticket.finished_at,
-                     func.row_number().over(partition_by=Ticket.queue_id,
-                                            order_by=Ticket.finished_at.desc()).label("rank"))
-              .where(Ticket.queue_id.in_(queue_ids), Ticket.business_date == day, Ticket.status == "done",
-                     Ticket.service_started_at.is_not(None))).subquery()
-    rows = _sql(select(recent.c.queue_id, recent.c.service_started_at, recent.c.finished_at)
-                              .where(recent.c.rank <= RECENT_SERVICES))
-    spans: dict[str, list[float]] = {}
-    for queue_id, start, end in rows:
-        if end and end > start:
-            spans.setdefault(str(queue_id), []).append((end - start).total_seconds())
-    default = current_app.config["DEFAULT_SERVICE_MINUTES"] * 60.0
-    return {str(q): sum(spans[str(q)]) / len(spans[str(q)]) if str(q) in spans else default
-            for q in queue_ids}
-
-
 def _allocate(site_id, batch: _Batch, letters: list[str]) -> dict[str, int]:
     """Bump every series of the group by its count in one UPSERT; return each series' first number."""
     counts = Tally(letters)
@@ -286,7 +261,7 @@ def _build_rows(batch: _Batch, fresh, numbers: dict, clock: list[str]) -> dict:
         batch.ahead_all[key] += 1
         if priority:
             batch.ahead_priority[key] += 1
-        minutes = round(ahead * ref.per_person[key] / 60 / max(1, ref.open_counters.get(key, 0)))
+        minutes = minutes_to_wait(ahead, ref.per_person[key], ref.open_counters.get(key, 0))
         card = TicketCard(id=uuid7(), code=f"{queue.letter}{number:03d}",
                           queue=Named(queue.name, queue.name_en),
                           priority=Named(priority.name, priority.name_en) if priority else None,
@@ -299,13 +274,6 @@ def _build_rows(batch: _Batch, fresh, numbers: dict, clock: list[str]) -> dict:
             outcome.printer_down = kiosk.printer_url.strip() in ref.printers_down
             jobs.append(_job_row(batch, card, kiosk, outcome, ahead, minutes))
     return {"tickets": tickets, "events": events, "jobs": jobs}
-
-
-def _printers_down(site_id, kiosks) -> set[str]:
-    urls = {(k.printer_url or "").strip() for k in kiosks} - {""}
-    states = db.session.scalars(select(PrinterState).where(PrinterState.site_id == site_id,
-                                                           PrinterState.printer_url.in_(urls)))
-    return {s.printer_url for s in states if s.down}
 
 
 def _ticket_row(batch, card, queue, priority, kiosk, number, request_key) -> dict:
@@ -455,9 +423,6 @@ class _Waiting:
 
 
 _lines_lock = threading.Lock()
-REFERENCE_SECONDS = 2.0
-_REFERENCE_MODELS = (ReceptionPoint, Queue, PriorityCategory, Kiosk, PrinterState, CounterRow)
-_reference_generation = [0]
 
 
 @event.listens_for(Session, "after_flush")

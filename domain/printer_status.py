@@ -98,11 +98,14 @@ def devices(site) -> list[dict]:
 
 def printer_down(site, printer_url: str | None) -> bool:
     """Known not to print right now (a device with no printer at all is not "down")."""
-    if not printer_url:
-        return False
-    state = db.session.scalars(select(PrinterState).where(PrinterState.site_id == site.id,
-                                                          PrinterState.printer_url == printer_url)).first()
-    return state is not None and state.down
+    return bool(printer_url) and printer_url in printers_down(site.id, {printer_url})
+
+
+def printers_down(site_id, printer_urls: set[str]) -> set[str]:
+    """Those of `printer_urls` known not to print right now."""
+    states = db.session.scalars(select(PrinterState).where(PrinterState.site_id == site_id,
+                                                           PrinterState.printer_url.in_(printer_urls)))
+    return {state.printer_url for state in states if state.down}
 
 
 def unconfirmed(job: PrintJob) -> bool:

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from models import Counter, Queue, Ticket
+from models.site import counter_queue
 from motcua.extensions import db
 
 from .clock import business_date, utcnow
@@ -13,23 +14,36 @@ from .clock import business_date, utcnow
 RECENT_SERVICES = 20
 
 
-def average_service_seconds(queue: Queue, day=None) -> float:
-    """Mean service time of the queue's last finished tickets today, or the configured default."""
+def service_seconds(queue_ids: list, day=None) -> dict[str, float]:
+    """Mean service time of each queue's last finished tickets today (one statement for all
+    queues), or the configured default for a queue with none yet; keyed by str(queue id)."""
+    recent = (select(Ticket.queue_id, Ticket.service_started_at, Ticket.finished_at,
+                     func.row_number().over(partition_by=Ticket.queue_id,
+                                            order_by=Ticket.finished_at.desc()).label("rank"))
+              .where(Ticket.queue_id.in_(queue_ids), Ticket.business_date == (day or business_date()),
+                     Ticket.status == "done", Ticket.service_started_at.is_not(None))).subquery()
+    rows = db.session.execute(select(recent.c.queue_id, recent.c.service_started_at, recent.c.finished_at)
+                              .where(recent.c.rank <= RECENT_SERVICES))
+    spans: dict[str, list[float]] = {}
+    for queue_id, start, end in rows:
+        if end and end > start:
+            spans.setdefault(str(queue_id), []).append((end - start).total_seconds())
+    default = current_app.config["DEFAULT_SERVICE_MINUTES"] * 60.0
+    return {str(q): sum(spans[str(q)]) / len(spans[str(q)]) if str(q) in spans else default
+            for q in queue_ids}
+
+
+def open_counters(queue_ids: list) -> dict[str, int]:
+    """How many open counters serve each queue; keyed by str(queue id), absent when none."""
     rows = db.session.execute(
-        select(Ticket.service_started_at, Ticket.finished_at)
-        .where(Ticket.queue_id == queue.id, Ticket.business_date == (day or business_date()))
-        .where(Ticket.status == "done", Ticket.service_started_at.is_not(None))
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT_SERVICES)
-    ).all()
-    spans = [(end - start).total_seconds() for start, end in rows if end and end > start]
-    if not spans:
-        return current_app.config["DEFAULT_SERVICE_MINUTES"] * 60.0
-    return sum(spans) / len(spans)
+        select(counter_queue.c.queue_id, func.count())
+        .join(Counter, and_(Counter.id == counter_queue.c.counter_id, Counter.is_open.is_(True)))
+        .where(counter_queue.c.queue_id.in_(queue_ids)).group_by(counter_queue.c.queue_id))
+    return {str(queue_id): count for queue_id, count in rows}
 
 
-def open_counters(queue: Queue) -> int:
-    return sum(1 for counter in queue.counters if counter.is_open)
+def minutes_to_wait(ahead: int, per_person: float, counters: int) -> int:
+    return round(ahead * per_person / 60 / max(1, counters))
 
 
 def queue_outlook(queue: Queue, priority: bool, before: Ticket | None = None) -> tuple[int, int]:
@@ -45,9 +59,9 @@ def queue_outlook(queue: Queue, priority: bool, before: Ticket | None = None) ->
     if before is not None:
         query = query.where(Ticket.issued_at < before.issued_at)
     ahead = db.session.scalar(query)
-    per_person = average_service_seconds(queue)
-    minutes = round(ahead * per_person / 60 / max(1, open_counters(queue)))
-    return ahead, minutes
+    key = str(queue.id)
+    per_person, counters = service_seconds([queue.id])[key], open_counters([queue.id]).get(key, 0)
+    return ahead, minutes_to_wait(ahead, per_person, counters)
 
 
 def waiting_for_counter(counter: Counter) -> list[Ticket]:

@@ -7,6 +7,7 @@ class Defaults:
     SECRET_KEY = None  # generated into the instance folder on first start
     ROLE = "site"  # "site" (SQLite, one reception point) or "central" (PostgreSQL)
     SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
+    SQLITE_BUSY_TIMEOUT_MS = 5000  # only programs outside the writer queue (a backup) make us wait
     SITE_AGENCY_CODE = None  # which reception point this server is; default: the only one
     TIME_ZONE = "Asia/Ho_Chi_Minh"
 

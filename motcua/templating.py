@@ -22,6 +22,4 @@ def init_app(app: Flask) -> None:
     def _no_store_for_staff(response):
         if request.path.startswith(("/counter", "/admin", "/login")):
             response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
         return response

@@ -98,7 +98,7 @@ def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         # only programs outside the writer queue (a backup, the sqlite3 shell) make us wait
-        cur.execute(f"PRAGMA busy_timeout={int(config.get('SQLITE_BUSY_TIMEOUT_MS', 5000))}")
+        cur.execute(f"PRAGMA busy_timeout={int(config['SQLITE_BUSY_TIMEOUT_MS'])}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")  # a committed ticket survives a power cut
         cur.execute("PRAGMA foreign_keys=ON")

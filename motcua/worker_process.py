@@ -78,11 +78,11 @@ def serve() -> None:
     app.extensions["print_worker"] = worker
     worker.start()
     log.info("worker process %d serving print lines for %s", os.getpid(), app.instance_path)
-    while os.getppid() == parent:
+    while os.getppid() == parent:  # the timeout only bounds how late a dead parent is noticed
         try:
             listener.recv(64)
         except TimeoutError:
-            pass
+            continue  # the dispatcher looks by itself every second anyway
         worker.wake()
 
 
