@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models import StaffUser, Ticket
 from motcua.extensions import db
-from motcua.transactions import LockOrderWarning, write_transaction, writer_queue
+from motcua.transactions import LockOrderWarning, write_transaction, writer_held, writer_queue
 
 DEADLINE = 30  # seconds; generous, only reached if something is wrong
 
@@ -96,3 +96,35 @@ def test_error_page_answers_while_the_database_is_locked_by_another_program(make
     assert "Hệ thống đang bận" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+def test_a_write_requests_page_renders_after_its_commit_outside_the_queue(app, staff, client):
+    """Other writers never wait while a staff page renders: the template runs once the queue is free."""
+    from flask import template_rendered
+
+    from .test_counter import at_counter
+
+    officer = at_counter(staff, app, 1)
+    client.post("/kiosk/tickets", data={"queue_id": queue_of(app, "A"), "csrf_token": kiosk_token(client)},
+                headers={"HX-Request": "true"})
+    held_while_rendering = []
+
+    def record(_sender, template, **_extra):
+        held_while_rendering.append((template.name, writer_held()))
+
+    with template_rendered.connected_to(record, app):
+        response = officer.post("/counter/call-next")
+    assert response.status_code == 200 and "A001" in response.get_data(as_text=True)
+    assert held_while_rendering and not any(held for _, held in held_while_rendering), held_while_rendering
+
+
+def queue_of(app, letter):
+    from models import Queue
+
+    with app.app_context():
+        return str(db.session.scalar(select(Queue.id).where(Queue.letter == letter)))
+
+
+def kiosk_token(client):
+    page = client.get("/kiosk").get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
