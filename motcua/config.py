@@ -43,6 +43,11 @@ class Defaults:
     DISPLAY_POLL_SECONDS = 1
     COUNTER_POLL_SECONDS = 3
 
+    # Scanners: how long a scan may pause (ms, real time) before the page takes it as over;
+    # None keeps the built-in 75/300 ms. For a kiosk PC that stalls mid-scan (and the browser tests,
+    # whose keys come from a process that a loaded machine can pause).
+    SCANNER_WAIT_MS = None
+
     # Printing
     PRINT_TIMEOUT_SECONDS = 3
     PRINT_MAX_ATTEMPTS = 5

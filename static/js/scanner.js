@@ -46,6 +46,9 @@
   var PROVEN = 6;
   var STALL_MS = 300;
   var REPLAY_MAX = 3; // a person's quick double key; a longer burst with no Enter is a scanner's
+  // How long (real time) a burst waits for its next key before it is over; by default the gap
+  // allowed between keys. A site whose kiosk PC stalls mid-scan can raise it (SCANNER_WAIT_MS).
+  var WAIT_MS = Number(setting("scan-wait-ms")) || 0;
 
   // Keys aimed at no text field (the page, a button, a select) have nowhere to go, and a
   // scanner's Vietnamese letters arrive as text input, not as key presses: once a burst starts,
@@ -214,7 +217,7 @@
     burst.last = now;
     burst.count += 1;
     clearTimeout(timer);
-    timer = setTimeout(end, burst.count >= PROVEN ? STALL_MS : MAX_GAP_MS * 1.5);
+    timer = setTimeout(end, WAIT_MS || (burst.count >= PROVEN ? STALL_MS : MAX_GAP_MS * 1.5));
   }, true);
 
   // Letters that arrive as text input without a key press (ễ, ữ…) still count as fast keys.

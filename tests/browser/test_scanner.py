@@ -1,8 +1,9 @@
 """A keyboard-wedge scanner in a real Chromium page: no field to click first, told apart from typing.
 
-A scanner types fast and presses Enter; `keyboard.type(..., delay=5)` does the same. A person types
-the same text with `delay=120`. Letters such as "ễ" reach the page as text input, not key presses,
-exactly as they do from Playwright.
+A scanner types fast and presses Enter; `scan()` sends its keys 5 ms apart by their timestamps (so a
+loaded machine pausing this process does not change what the page sees), and the site waits up to
+SCANNER_WAIT_MS for the next key. A person types the same text with `delay=120`. Letters such as
+"ễ" reach the page as text input, not key presses, exactly as they do from Playwright.
 
 Needs the scan blueprints registered and the pages wired (scan URL, scanner.js); until then every
 test here is skipped with the reason.
@@ -11,6 +12,7 @@ test here is skipped with the reason.
 import json
 import re
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -36,7 +38,8 @@ PERSON_MS = 120
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A site of its own: these tests call tickets and receive dossiers."""
-    server = start_server(tmp_path_factory.mktemp("browser-scanner-site") / "instance")
+    server = start_server(tmp_path_factory.mktemp("browser-scanner-site") / "instance",
+                          env={"FLASK_SCANNER_WAIT_MS": "2000"})
     try:
         http = requests.Session()
         token = CSRF.search(http.get(server.url + "/kiosk", timeout=10).text).group(1)
@@ -57,8 +60,29 @@ def query_db(server, sql: str, *params) -> list[tuple]:
 
 
 def scan(page, text: str) -> None:
-    page.keyboard.type(text, delay=SCANNER_MS)
-    page.keyboard.press("Enter")
+    """Keys SCANNER_MS apart by their own timestamps, as a scanner's arrive, however late this
+    process gets to send them; letters such as "ễ" as text input with no key press."""
+    cdp = page.context.new_cdp_session(page)
+    at = time.time()
+    try:
+        for char in text:
+            at += SCANNER_MS / 1000
+            if char.isascii():
+                key(cdp, char, at, text=char)
+            else:
+                cdp.send("Input.insertText", {"text": char})
+        key(cdp, "Enter", at + SCANNER_MS / 1000, text="\r", code=13)
+    finally:
+        cdp.detach()
+
+
+def key(cdp, name: str, at: float, text: str, code: int = 0) -> None:
+    down = {"type": "keyDown", "key": name, "text": text, "timestamp": at}
+    if code:
+        down["windowsVirtualKeyCode"] = down["nativeVirtualKeyCode"] = code
+    cdp.send("Input.dispatchKeyEvent", down)
+    cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": name, "timestamp": at + 0.001,
+                                        **({"windowsVirtualKeyCode": code} if code else {})})
 
 
 def nothing_focused(page) -> None:
