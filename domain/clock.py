@@ -1,5 +1,6 @@
 """Business time: Asia/Ho_Chi_Minh dates, dd/mm/yyyy, and UTC storage."""
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,3 +40,46 @@ def fmt_time(moment: datetime) -> str:
 
 def fmt_datetime(moment: datetime) -> str:
     return to_local(moment).strftime("%H:%M %d/%m/%Y")
+
+
+# ---- The clock guard -----------------------------------------------------------------------
+# Every event passes through it (domain.events.next_hlc, and the grouped ticket path), so no dated
+# work — ticket numbers, dossier codes, appointment dates, log numbers — is done on a clock that
+# jumped backwards (a dead RTC battery after a power cut resets it to years ago).
+
+CLOCK_BEHIND = ("Đồng hồ máy chủ đang chậm hơn thời điểm đã ghi nhận. "
+                "Vui lòng báo quản trị kiểm tra và xác nhận lại giờ.")
+
+
+def wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def clock_is_behind(last_ms: int) -> bool:
+    """True when the wall clock reads earlier than `last_ms` (a time this site used), beyond tolerance."""
+    from flask import current_app
+
+    tolerance = current_app.config["CLOCK_SKEW_TOLERANCE"].total_seconds() * 1000
+    return wall_ms() < last_ms - tolerance
+
+
+def guard_clock(site_id) -> None:
+    """Refuse dated work if the wall clock reads earlier than a time this site already used."""
+    from models import ClockState
+    from motcua.extensions import db
+
+    from . import DomainError
+
+    state = db.session.get(ClockState, site_id)
+    if state is not None and clock_is_behind(state.last_ms):
+        raise DomainError(CLOCK_BEHIND)
+
+
+def confirm_clock(site_id) -> None:
+    """Accept the current wall time as right (after staff checked it)."""
+    from models import ClockState
+    from motcua.extensions import db
+
+    state = db.session.get(ClockState, site_id)
+    if state is not None:
+        state.last_ms, state.counter = wall_ms(), 0

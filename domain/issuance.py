@@ -28,7 +28,7 @@ from models import (
     Queue,
     ReceptionPoint,
     Ticket,
-    TicketSequence,
+    NumberSeries,
 )
 from models.site import Counter as CounterRow
 from motcua.extensions import db
@@ -36,7 +36,7 @@ from motcua.transactions import write_transaction, writer_queue
 
 from . import DomainError, NotFound
 from .clock import business_date, fmt_datetime, utcnow
-from .events import CLOCK_BEHIND, clock_is_behind
+from .clock import CLOCK_BEHIND, clock_is_behind
 from .ids import uuid7
 from .printer_status import printers_down
 from .waiting import minutes_to_wait, open_counters, service_seconds
@@ -237,7 +237,7 @@ def _count_waiting(batch: _Batch, queue_keys: set[str]) -> None:
 def _allocate(site_id, batch: _Batch, letters: list[str]) -> dict[str, int]:
     """Bump every series of the group by its count in one UPSERT; return each series' first number."""
     counts = Tally(letters)
-    table = TicketSequence.__table__
+    table = NumberSeries.__table__
     stmt = _insert()(table).values([{"site_id": site_id, "business_date": batch.day, "series": letter,
                                      "last": count} for letter, count in sorted(counts.items())])
     stmt = stmt.on_conflict_do_update(index_elements=["site_id", "business_date", "series"],

@@ -9,14 +9,14 @@ from datetime import date
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models import TicketSequence
+from models import NumberSeries
 from motcua.extensions import db
 
 
 def allocate_number(site_id, day: date, series: str) -> int:
     """Return the next number of `series` at this site on `day`, starting from 1."""
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    table = TicketSequence.__table__
+    table = NumberSeries.__table__
     stmt = (
         insert(table)
         .values(site_id=site_id, business_date=day, series=series, last=1)

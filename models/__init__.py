@@ -1,11 +1,11 @@
 """Models, one entity family per module, re-exported here."""
 
-from .dossier import Attachment, CalendarOverride, Dossier, Procedure
-from .event import ClockState, Event
+from .dossier import Attachment, CalendarOverride, Dossier, DossierStep, Procedure
+from .event import ClockState, Event, EventFlag, PersonalKey
 from .printing import JOB_STATUSES, PrinterState, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
 from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffSession, StaffUser
-from .ticket import TICKET_STATUSES, Ticket, TicketSequence
+from .ticket import TICKET_STATUSES, NumberSeries, Ticket, TicketCall
 
 __all__ = [
     "POINT_KINDS",
@@ -17,9 +17,13 @@ __all__ = [
     "CalendarOverride",
     "ClockState",
     "Dossier",
+    "DossierStep",
     "Procedure",
     "Counter",
     "Event",
+    "EventFlag",
+    "NumberSeries",
+    "PersonalKey",
     "Kiosk",
     "LoginAttempt",
     "PrintJob",
@@ -30,5 +34,5 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Ticket",
-    "TicketSequence",
+    "TicketCall",
 ]

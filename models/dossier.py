@@ -70,7 +70,8 @@ class Dossier(SiteOwned, db.Model):
     reasons: Mapped[str] = mapped_column(Text, default="")  # Mẫu 03 / refusal reasons
     reused_fields: Mapped[int] = mapped_column(default=0)  # fields offered from an earlier dossier
 
-    received_at: Mapped[datetime | None]  # the clock start (complete, valid dossier)
+    received_at: Mapped[datetime | None]  # first received: fixes the code, log number and log day
+    clock_started_at: Mapped[datetime | None]  # the legal clock's (re)start: received, or supplemented
     log_number: Mapped[int | None]  # Sổ theo dõi: "Số thứ tự" within the year
     due_at: Mapped[datetime | None]
     original_due_at: Mapped[datetime | None]
@@ -110,3 +111,31 @@ class CalendarOverride(SiteOwned, db.Model):
     day: Mapped[date]
     working: Mapped[bool]
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DossierStep(SiteOwned, db.Model):
+    """One step of a dossier's history, as the forms, the tracking page and the log read it.
+
+    Written with the step's event and derived from it on replay; the columns hold what the step
+    said (the agency it went to, the papers asked for, who collected the result, the new date).
+    """
+
+    __tablename__ = "dossier_step"
+    __table_args__ = (Index("ix_dossier_step_dossier_at", "dossier_id", "at"),)
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("dossier.id"))
+    type: Mapped[str] = mapped_column(String(60))  # the event type, e.g. dossier.transferred
+    at: Mapped[datetime]
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff_user.id"))
+    status: Mapped[str] = mapped_column(String(24))  # the dossier's status after the step
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    collected_by: Mapped[str] = mapped_column(String(10), default="")  # applicant | proxy
+    proxy_name: Mapped[str] = mapped_column(String(120), default="")
+    authorisation: Mapped[str] = mapped_column(String(200), default="")
+    due_at: Mapped[datetime | None]  # the appointment after the step
+    previous_due_at: Mapped[datetime | None]
+    transfer_by: Mapped[date | None]
+    on_time: Mapped[bool | None]
+    late: Mapped[bool | None]  # a supplement asked for beyond three working days

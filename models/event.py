@@ -1,36 +1,68 @@
-"""The append-only outbox: every state change, written in the transaction that made it."""
+"""The event log: every state change, in one versioned envelope, written in the transaction that made it.
+
+Tables hold what the apply functions (domain.apply) derive from these rows; `flask events replay`
+proves it. See docs/events.md for the catalogue of types and their payloads.
+"""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Index, String, Uuid
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, String, Text, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
 from domain.ids import uuid7
 from motcua.extensions import db
 
+# Payloads are jsonb on PostgreSQL (central), JSON text on SQLite (sites).
+Payload = JSON().with_variant(JSONB(), "postgresql")
+
 
 class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (
-        Index("ix_event_kind_seq", "kind", "seq"),
-        Index("ix_event_site_kind_seq", "site_id", "kind", "seq"),
+        Index("ix_event_type_seq", "type", "seq"),
+        Index("ix_event_origin_seq", "origin_site_id", "seq"),
+        Index("ix_event_aggregate_hlc", "aggregate_type", "aggregate_id", "hlc"),
     )
 
-    # Local order for pushing; the id is what crosses machines.
+    # Local order (what a push walks); the id is what crosses machines.
     seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid7)
-    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    aggregate_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    payload: Mapped[dict] = mapped_column(JSON)
-    hlc: Mapped[str] = mapped_column(String(24))
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    type: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(default=1, server_default="0")  # 0: before 0007, never applied
+    origin_site_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    aggregate_type: Mapped[str] = mapped_column(String(30), server_default="")
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    hlc: Mapped[str] = mapped_column(String(64))  # "<ms:13>-<counter:05>-<node>", node = origin site
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)  # the origin's wall time (UTC)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    pushed_at: Mapped[datetime | None]
+    tx_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # shared by the events committed together
+    payload: Mapped[dict] = mapped_column(Payload)
+    pushed_at: Mapped[datetime | None]  # local: when central acknowledged it
+
+
+class EventFlag(db.Model):
+    """An event kept but not applied: an illegal transition, for a supervisor to look at."""
+
+    __tablename__ = "event_flag"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class PersonalKey(db.Model):
+    """One key per dossier sealing its personal data inside events; destroyed when retention ends."""
+
+    __tablename__ = "personal_key"
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ClockState(db.Model):

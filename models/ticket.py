@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.ids import uuid7
 from motcua.extensions import db
 
 from .base import SiteOwned
@@ -54,12 +55,27 @@ class Ticket(SiteOwned, db.Model):
         return self.priority_category_id is not None
 
 
-class TicketSequence(db.Model):
-    """Last number given per reception point, day and series; updated with each insert."""
+class NumberSeries(db.Model):
+    """Last number given per reception point, day and series: ticket numbers (series = queue
+    letter), dossier codes (`dossier:<agency>`) and log numbers (`log`, day = 1 January)."""
 
-    __tablename__ = "ticket_sequence"
+    __tablename__ = "number_series"
 
     site_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     business_date: Mapped[date] = mapped_column(primary_key=True)
     series: Mapped[str] = mapped_column(String(40), primary_key=True)
     last: Mapped[int]
+
+
+class TicketCall(db.Model):
+    """One call (or recall) of a ticket to a counter: what the display board shows and speaks."""
+
+    __tablename__ = "ticket_call"
+    __table_args__ = (Index("ix_ticket_call_site_at", "site_id", "called_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("reception_point.id"))
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("ticket.id"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    counter_number: Mapped[int]
+    called_at: Mapped[datetime]

@@ -36,7 +36,7 @@ def clock_group():
 @clock_group.command("confirm")
 def clock_confirm():
     """Accept the current system time after checking it (unblocks ticket issuing)."""
-    from domain.events import confirm_clock
+    from domain.clock import confirm_clock
     from domain.site import current_site
 
     with write_transaction():

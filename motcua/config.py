@@ -40,6 +40,12 @@ class Defaults:
     PRIORITY_MAX_CONSECUTIVE = 3  # after this many priority calls a waiting normal ticket goes next
     DEFAULT_SERVICE_MINUTES = 6  # estimate used until today has real service times
     CLOCK_SKEW_TOLERANCE = timedelta(minutes=5)
+    # A row the event log covers changed without an event: "log" an error (production) or "raise"
+    # (tests, and a site that wants to find the path that did it).
+    EVENT_GUARD = "log"
+    # Personal data of a closed dossier (returned, refused, stopped, not received) is erased this
+    # many days after it closed; the province sets it from its records retention schedule.
+    PERSONAL_DATA_RETENTION_DAYS = 5 * 365
     DISPLAY_POLL_SECONDS = 1
     COUNTER_POLL_SECONDS = 3
 

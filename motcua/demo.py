@@ -9,6 +9,8 @@ from sqlalchemy import select
 from models import Counter, Kiosk, PriorityCategory, Procedure, Queue, ReceptionPoint, StaffUser
 
 from .demo_procedures import PROCEDURES
+from domain.events import record
+
 from .extensions import db
 
 DEMO_AGENCY_CODE = "000.00.12.H56"
@@ -50,24 +52,31 @@ def seed_demo() -> bool:
         address="Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên",
     )
     db.session.add(site)
-    db.session.flush()
+    record("site.created", site)
     queues = {}
     for order, (letter, name, name_en, fields) in enumerate(QUEUES):
         queues[letter] = Queue(site_id=site.id, letter=letter, name=name, name_en=name_en,
                                fields=fields, sort_order=order)
         db.session.add(queues[letter])
+        record("queue.created", queues[letter])
     for number, letters in COUNTERS:
-        db.session.add(Counter(site_id=site.id, number=number, name=f"Quầy {number}",
-                               printer_url="preview://", queues=[queues[x] for x in letters]))
-    db.session.add(Kiosk(site_id=site.id, code="K1", name="Kiosk sảnh chính",
-                         printer_url="preview://"))
+        counter = Counter(site_id=site.id, number=number, name=f"Quầy {number}",
+                          printer_url="preview://", queues=[queues[x] for x in letters])
+        db.session.add(counter)
+        record("counter.created", counter)
+    kiosk = Kiosk(site_id=site.id, code="K1", name="Kiosk sảnh chính", printer_url="preview://")
+    db.session.add(kiosk)
+    record("kiosk.created", kiosk)
     for order, (code, name, name_en) in enumerate(PRIORITIES):
-        db.session.add(PriorityCategory(site_id=site.id, code=code, name=name, name_en=name_en,
-                                        sort_order=order))
+        category = PriorityCategory(site_id=site.id, code=code, name=name, name_en=name_en,
+                                    sort_order=order)
+        db.session.add(category)
+        record("priority_category.created", category)
     for username, full_name, role in STAFF:
         user = StaffUser(site_id=site.id, username=username, full_name=full_name, role=role)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
+        record("staff.created", user)
     seed_procedures(site)
     return True
 
@@ -77,5 +86,7 @@ def seed_procedures(site) -> bool:
     if db.session.scalars(select(Procedure).where(Procedure.site_id == site.id)).first() is not None:
         return False
     for values in PROCEDURES:
-        db.session.add(Procedure(site_id=site.id, **values))
+        procedure = Procedure(site_id=site.id, **values)
+        db.session.add(procedure)
+        record("procedure.created", procedure)
     return True

@@ -36,7 +36,7 @@ def only_loopback(monkeypatch):
 def seeded_database(tmp_path_factory) -> Path:
     """Migrate and seed once; each test starts from a copy of this file."""
     instance = tmp_path_factory.mktemp("template")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "EVENT_GUARD": "raise"})
     with app.app_context():
         upgrade()
         with write_transaction():
@@ -57,7 +57,7 @@ def make_app(tmp_path, seeded_database):
         instance = tmp_path / f"instance{len(made) or ''}"
         instance.mkdir()
         shutil.copy(seeded_database, instance / "motcua.sqlite3")
-        made.append(create_app({"TESTING": True, "INSTANCE_PATH": str(instance),
+        made.append(create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "EVENT_GUARD": "raise",
                                 "PRINT_TIMEOUT_SECONDS": 2, "PRINT_RETRY_SECONDS": 0, **settings}))
         return made[-1]
 

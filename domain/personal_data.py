@@ -1,0 +1,73 @@
+"""Personal data inside events: sealed with a key per dossier, erased by destroying the key.
+
+Events are append-only and travel to central, yet a dossier's personal data must go when its
+retention period ends (PDP Law 2025, Decree 356/2025). Each dossier gets a random 256-bit key
+(table personal_key); the personal columns of its rows are sealed with it (AES-256-GCM, the row's
+entity and id as associated data) inside every event. Erasure blanks the row and its steps (an
+event says so), then deletes the key: the old events stay, intact and ordered, but their personal
+part can never be read again — replay yields the blank values. See docs/events.md.
+"""
+
+import base64
+import json
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from models import PersonalKey
+from motcua.extensions import db
+
+# What a blanked row shows instead of the applicant (screens and forms read it like a name).
+ERASED_NAME = "(đã xóa dữ liệu cá nhân)"
+BLANK = {"applicant_name": ERASED_NAME, "applicant_id_number": "", "applicant_birth_date": None,
+         "applicant_gender": "", "applicant_address": "", "applicant_phone": "", "applicant_email": "",
+         "proxy": {}, "notes": "", "proxy_name": "", "authorisation": ""}
+
+
+def _cache() -> dict:
+    return db.session.info.setdefault("personal_keys", {})
+
+
+def key_for(subject_id, create: bool) -> bytes | None:
+    cache = _cache()
+    if subject_id in cache:
+        return cache[subject_id]
+    row = db.session.get(PersonalKey, subject_id)
+    if row is None and create:
+        row = PersonalKey(subject_id=subject_id, key=AESGCM.generate_key(bit_length=256))
+        db.session.add(row)
+    key = row.key if row is not None else None
+    if key is not None:
+        cache[subject_id] = key
+    return key
+
+
+def seal(subject_id, entity: str, personal: dict) -> str | None:
+    """The personal columns, encrypted; None when they are already blank (erased)."""
+    if all(value == BLANK[k] for k, value in personal.items()):
+        return None
+    key = key_for(subject_id, create=True)
+    nonce = os.urandom(12)
+    aad = f"{entity}:{subject_id}".encode()
+    text = json.dumps(personal, ensure_ascii=False, sort_keys=True).encode()
+    return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, text, aad)).decode()
+
+
+def unseal(subject_id, entity: str, sealed: str | None) -> dict:
+    key = key_for(subject_id, create=False) if sealed is not None else None
+    if key is not None:
+        raw = base64.b64decode(sealed)
+        try:
+            text = AESGCM(key).decrypt(raw[:12], raw[12:], f"{entity}:{subject_id}".encode())
+            return json.loads(text)
+        except InvalidTag:
+            pass
+    from .event_catalogue import ENTITIES
+
+    return {k: BLANK[k] for k in ENTITIES[entity].personal}
+
+
+def destroy_key(subject_id) -> None:
+    db.session.query(PersonalKey).filter_by(subject_id=subject_id).delete()
+    _cache().pop(subject_id, None)

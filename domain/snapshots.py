@@ -1,0 +1,90 @@
+"""Rows to JSON and back: the one place event payloads are written and read.
+
+A snapshot holds every column of a row as JSON (UUIDs and times as ISO strings), the association
+lists an entity declares (a counter's queue ids), and — for entities with personal data — those
+columns sealed with the dossier's key (domain.personal_data).
+"""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Uuid, select
+
+from motcua.extensions import db
+
+from . import personal_data
+from .event_catalogue import ENTITIES
+
+_LINK_COLUMNS = {"counter_queue": ("counter_id", "queue_id")}
+
+
+def _to_json(column, value):
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _from_json(column, value):
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(value)
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def subject_of(name: str, values: dict):
+    """Whose key seals the row's personal data: the dossier (its own id, or its dossier_id)."""
+    entity = ENTITIES[name]
+    return values["id"] if entity.parent == "id" else values[entity.parent]
+
+
+def snapshot(name: str, row) -> dict:
+    """The JSON snapshot of an ORM row (after flush, so defaults are filled)."""
+    entity = ENTITIES[name]
+    values = {column.name: getattr(row, column.key if hasattr(column, "key") else column.name)
+              for column in entity.table.columns}
+    return snapshot_values(name, values, links={link: _current_links(name, row.id, link)
+                                                for link in entity.links})
+
+
+def snapshot_values(name: str, values: dict, links: dict | None = None) -> dict:
+    """The JSON snapshot of a row given as column values (the grouped ticket path's Core rows)."""
+    entity = ENTITIES[name]
+    data = {column.name: _to_json(column, values.get(column.name)) for column in entity.table.columns}
+    for link in entity.links:
+        data[link] = sorted(str(v) for v in (links or {}).get(link, ()))
+    if entity.personal:
+        personal = {key: data.pop(key) for key in entity.personal}
+        data["sealed"] = personal_data.seal(subject_of(name, values), name, personal)
+    return data
+
+
+def _current_links(name: str, row_id, link: str) -> list:
+    table = db.metadata.tables[ENTITIES[name].links[link]]
+    mine, other = _LINK_COLUMNS[table.name]
+    return list(db.session.scalars(select(table.c[other]).where(table.c[mine] == row_id)))
+
+
+def row_values(name: str, data: dict) -> tuple[dict, dict]:
+    """Column values (Python types) and association lists from a snapshot; personal data unsealed,
+    or blank when its key was destroyed."""
+    entity = ENTITIES[name]
+    data = dict(data)
+    if entity.personal:
+        sealed = data.pop("sealed", None)
+        subject = subject_of(name, {key: _from_json(entity.table.c[key], data.get(key))
+                                    for key in ("id", entity.parent)})
+        data.update(personal_data.unseal(subject, name, sealed))
+    links = {link: [uuid.UUID(v) for v in data.pop(link, [])] for link in entity.links}
+    data.pop("deleted", None)
+    values = {column.name: _from_json(column, data.get(column.name)) for column in entity.table.columns}
+    return values, links
