@@ -22,23 +22,25 @@ from models import (
     ClockState,
     Event,
     Kiosk,
+    NumberSeries,
     PrinterState,
     PrintJob,
     PriorityCategory,
     Queue,
     ReceptionPoint,
     Ticket,
-    NumberSeries,
 )
 from models.site import Counter as CounterRow
 from motcua.extensions import db
 from motcua.transactions import write_transaction, writer_queue
 
 from . import DomainError, NotFound
-from .clock import business_date, fmt_datetime, utcnow
-from .clock import CLOCK_BEHIND, clock_is_behind
+from .clock import CLOCK_BEHIND, business_date, clock_is_behind, fmt_datetime, utcnow
+from .event_catalogue import TYPES
+from .events import format_hlc, transaction_id, validate_payload
 from .ids import uuid7
 from .printer_status import printers_down
+from .snapshots import snapshot_values
 from .waiting import minutes_to_wait, open_counters, service_seconds
 
 QUEUE_GONE = "Hàng đợi bạn chọn không còn tồn tại. Vui lòng chọn lại."
@@ -208,7 +210,7 @@ def _advance_clock(site_id, count: int, now: datetime) -> list[str]:
     last_ms, counter = _sql(_statement("advance_clock"), params).one()
     if clock_is_behind(last_ms):
         raise DomainError(CLOCK_BEHIND)
-    return [f"{last_ms:013d}-{n:05d}" for n in range(counter - count + 1, counter + 1)]
+    return [format_hlc(last_ms, n, site_id) for n in range(counter - count + 1, counter + 1)]
 
 
 def _sql(statement, params=None):
@@ -268,7 +270,7 @@ def _build_rows(batch: _Batch, fresh, numbers: dict, clock: list[str]) -> dict:
                           issued_at=batch.now)
         outcome.ticket, outcome.ahead, outcome.wait_minutes = card, ahead, minutes
         tickets.append(_ticket_row(batch, card, queue, priority, kiosk, number, request.request_key))
-        events.append(_event_row(batch, card, queue, priority, kiosk, number, hlc))
+        events.append(_event_row(batch, card, tickets[-1], kiosk, hlc))
         if kiosk is not None and (kiosk.printer_url or "").strip():
             outcome.job = JobCard(id=uuid7(), printer_url=kiosk.printer_url.strip())
             outcome.printer_down = kiosk.printer_url.strip() in ref.printers_down
@@ -284,12 +286,14 @@ def _ticket_row(batch, card, queue, priority, kiosk, number, request_key) -> dic
             "issued_at": batch.now, "call_count": 0}
 
 
-def _event_row(batch, card, queue, priority, kiosk, number, hlc) -> dict:
-    payload = {"code": card.code, "queue": queue.letter, "business_date": batch.day.isoformat(),
-               "number": number, "priority": priority.code if priority else None,
-               "kiosk": kiosk.code if kiosk else None}
-    return {"id": uuid7(), "site_id": batch.ref.site.id, "kind": "ticket.issued", "aggregate_id": card.id,
-            "payload": payload, "hlc": hlc, "occurred_at": batch.now, "actor_id": None}
+def _event_row(batch, card, ticket_row: dict, kiosk, hlc) -> dict:
+    payload = {"ticket": snapshot_values("ticket", ticket_row),
+               "context": {"kiosk": kiosk.code if kiosk else None}}
+    validate_payload("ticket.issued", payload)
+    return {"id": uuid7(), "type": "ticket.issued", "version": TYPES["ticket.issued"].version,
+            "origin_site_id": batch.ref.site.id, "aggregate_type": "ticket", "aggregate_id": card.id,
+            "payload": payload, "hlc": hlc, "occurred_at": batch.now, "actor_id": None,
+            "tx_id": transaction_id()}
 
 
 def _job_row(batch, card, kiosk, outcome, ahead, minutes) -> dict:

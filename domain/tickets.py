@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from models import Counter, Queue, Ticket
+from models import Counter, Queue, Ticket, TicketCall
 from motcua.extensions import db
 
 from . import DomainError
 from .clock import business_date, utcnow
-from .events import record_event
+from .events import record
 from .issuance import TicketRequest, issue_tickets
 from .waiting import queue_outlook
 
@@ -45,11 +45,16 @@ def issue_ticket(site, queue: Queue, priority=None, kiosk=None, request_key=None
     return IssuedTicket(ticket, outcome.ahead, outcome.wait_minutes, created=True)
 
 
-def _event(ticket: Ticket, kind: str, officer, **extra) -> None:
-    payload = {"code": ticket.code, "status": ticket.status, **extra}
-    if ticket.counter is not None:
-        payload["counter"] = ticket.counter.number
-    record_event(ticket.site_id, kind, ticket.id, payload, actor_id=officer.id if officer else None)
+def _event(ticket: Ticket, kind: str, officer, context: dict | None = None) -> None:
+    record(kind, ticket, actor=officer, context=context)
+
+
+def _announce(ticket: Ticket, kind: str, counter: Counter, officer) -> None:
+    """A call or recall: the ticket as it now stands, and the call the board shows and speaks."""
+    call = TicketCall(site_id=ticket.site_id, ticket_id=ticket.id, code=ticket.code,
+                      counter_number=counter.number, called_at=utcnow())
+    db.session.add(call)
+    record(kind, ticket, call, actor=officer)
 
 
 def current_ticket(counter: Counter) -> Ticket | None:
@@ -103,7 +108,7 @@ def call_next(counter: Counter, officer) -> Ticket | None:
     ticket.target_counter_id = None
     ticket.called_at = ticket.service_started_at = now
     ticket.call_count += 1
-    _event(ticket, "ticket.called", officer, queue=ticket.queue_letter)
+    _announce(ticket, "ticket.called", counter, officer)
     return ticket
 
 
@@ -129,7 +134,7 @@ def recall(ticket: Ticket, counter: Counter, officer) -> None:
     """Announce the ticket again on the display."""
     _require(ticket, counter, "called")
     ticket.call_count += 1
-    _event(ticket, "ticket.recalled", officer, queue=ticket.queue_letter)
+    _announce(ticket, "ticket.recalled", counter, officer)
 
 
 def mark_no_show(ticket: Ticket, counter: Counter, officer) -> None:
@@ -170,15 +175,8 @@ def transfer(ticket: Ticket, counter: Counter, officer, to_queue=None, to_counte
     if to_queue is not None:
         ticket.queue = to_queue
     ticket.target_counter_id = to_counter.id if to_counter is not None else None
-    _event(
-        ticket,
-        "ticket.transferred",
-        officer,
-        from_counter=counter.number,
-        to_queue=to_queue.letter if to_queue else None,
-        to_counter=to_counter.number if to_counter else None,
-    )
     ticket.counter = None
+    _event(ticket, "ticket.transferred", officer, {"from_counter": counter.number})
 
 
 def finish(ticket: Ticket, counter: Counter, officer) -> None:

@@ -40,14 +40,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from . import cli, errors, security, templating
+    from . import cli, errors, events_cli, security, templating
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    events_cli.init_app(app)
     _wrap_views_in_transactions(app)
-    if app.config["START_WORKERS"]:
+    if app.config["START_WORKERS"] and app.config["ROLE"] == "site":  # printers are at sites
         _start_workers(app)
     return app
 
@@ -72,7 +73,13 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        dialect = db.engine.dialect.name
+        if app.config["ROLE"] not in ("site", "central"):
+            raise RuntimeError(f"ROLE must be 'site' or 'central', not {app.config['ROLE']!r}")
+        if app.config["ROLE"] == "central" and dialect != "postgresql":
+            raise RuntimeError("ROLE=central runs on PostgreSQL: set SQLALCHEMY_DATABASE_URI")
+        app.config["SERIAL_WRITES"] = dialect == "sqlite"
+        if dialect == "sqlite":
             configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")),
                              app.config)
 

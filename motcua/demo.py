@@ -6,11 +6,10 @@ its own with `flask staff add`.
 
 from sqlalchemy import select
 
+from domain.events import record
 from models import Counter, Kiosk, PriorityCategory, Procedure, Queue, ReceptionPoint, StaffUser
 
 from .demo_procedures import PROCEDURES
-from domain.events import record
-
 from .extensions import db
 
 DEMO_AGENCY_CODE = "000.00.12.H56"

@@ -15,7 +15,7 @@ import random
 import threading
 import time
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import wraps
 
 from flask import current_app, g
@@ -133,12 +133,18 @@ def _end_read_transaction() -> None:
         session.rollback()
 
 
+def serial_writes() -> bool:
+    """SQLite (a site) has one writer at a time, queued here; PostgreSQL (central) writers run in
+    parallel and rely on its row locks."""
+    return current_app.config.get("SERIAL_WRITES", True)
+
+
 @contextmanager
 def write_transaction():
     """Run a block outside a request (CLI, worker) as one BEGIN IMMEDIATE transaction."""
     token = _write_intent.set(True)
     try:
-        with writer_queue:
+        with writer_queue if serial_writes() else nullcontext():
             _end_read_transaction()
             try:
                 yield db.session
@@ -163,7 +169,7 @@ def begin_request(method: str, view) -> None:
     lock now, before anything (loading the user) reads the database."""
     writing = method not in READ_METHODS and not getattr(view, "own_writes", False)
     _write_intent.set(writing)
-    if writing:
+    if writing and serial_writes():
         writer_queue.__enter__()
         g._holds_writer = True
 

@@ -66,9 +66,9 @@ def test_recall_announces_again_and_actions_record_events(client, app, staff):
     assert ticket(app, "A001").call_count == 2
     assert officer.post(f"/counter/tickets/{a001.id}/finish").status_code == 200
     with app.app_context():
-        kinds = db.session.scalars(select(Event.kind).where(Event.aggregate_id == a001.id)
+        kinds = db.session.scalars(select(Event.type).where(Event.aggregate_id == a001.id)
                                    .order_by(Event.seq)).all()
-        actors = db.session.scalars(select(Event.actor_id).where(Event.kind == "ticket.finished")).all()
+        actors = db.session.scalars(select(Event.actor_id).where(Event.type == "ticket.finished")).all()
     assert kinds == ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.finished"]
     assert actors[0] is not None
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 
 from domain.clock import utcnow
+from domain.site import current_site
 from models import ClockState, Event, PrintJob, Ticket
 from motcua.extensions import db
 from motcua.transactions import write_transaction
@@ -50,7 +51,7 @@ def test_full_disk_refuses_with_a_message_and_leaves_nothing_half_written(client
     assert count(app, Ticket) == issued == count(app, PrintJob)
     with app.app_context():
         events = db.session.scalar(select(func.count()).select_from(Event)
-                                   .where(Event.kind == "ticket.issued"))
+                                   .where(Event.type == "ticket.issued"))
         numbers = sorted(db.session.scalars(select(Ticket.number)))
     assert events == issued and numbers == list(range(1, issued + 1))
 
@@ -119,6 +120,9 @@ def test_recent_events_have_increasing_hybrid_clock(client, app):
     for _ in range(3):
         take(client, app, "A")
     with app.app_context():
-        clocks = db.session.scalars(select(Event.hlc).order_by(Event.seq)).all()
+        clocks = db.session.scalars(select(Event.hlc).where(Event.type == "ticket.issued")
+                                    .order_by(Event.seq)).all()
+        node = current_site().id.hex
     assert clocks == sorted(clocks) and len(set(clocks)) == 3
+    assert all(clock.endswith(f"-{node}") for clock in clocks)  # two sites never give equal values
     assert utcnow()  # naive UTC timestamps are what rows store

@@ -58,7 +58,7 @@ def test_eight_kiosks_at_once_get_gap_free_numbers_each_with_its_event_and_print
     with app.app_context():
         stored = db.session.execute(select(Ticket.queue_letter, Ticket.number)).all()
         assert sorted(stored) == sorted(shown)  # what each citizen saw is what was kept
-        issued = db.session.scalar(select(func.count()).where(Event.kind == "ticket.issued"))
+        issued = db.session.scalar(select(func.count()).where(Event.type == "ticket.issued"))
         jobs = db.session.scalar(select(func.count()).where(PrintJob.document == "ticket"))
         assert issued == jobs == THREADS * PER_THREAD
         hlcs = db.session.scalars(select(Event.hlc)).all()

@@ -37,8 +37,8 @@ def test_ticket_shows_number_queue_wait_and_is_recorded_with_event_and_print_job
     with app.app_context():
         ticket = db.session.scalars(select(Ticket)).one()
         assert (ticket.code, ticket.status, ticket.business_date) == ("A001", "waiting", business_date())
-        event = db.session.scalars(select(Event).where(Event.kind == "ticket.issued")).one()
-        assert event.aggregate_id == ticket.id and event.payload["code"] == "A001"
+        event = db.session.scalars(select(Event).where(Event.type == "ticket.issued")).one()
+        assert event.aggregate_id == ticket.id and event.payload["ticket"]["code"] == "A001"
         job = db.session.scalars(select(PrintJob)).one()
         assert job.ticket_id == ticket.id and job.status == "pending" and job.payload["code"] == "A001"
 

@@ -1,0 +1,242 @@
+"""Deriving tables from events: the one way state comes from the log.
+
+`apply_event` takes an event in its wire form (`envelope`), stores it once, and brings the rows of
+its aggregate to what the aggregate's events, in hybrid-logical-clock order, say:
+- the same event twice changes nothing (same id, same content → "duplicate"; same id with other
+  content → EventConflict, which sync quarantines);
+- an event older (by clock) than one already applied is placed by its clock value: the aggregate
+  is folded again from all its events;
+- a transition its type does not allow from the state before it (domain.event_catalogue: `after`,
+  `creates`) is kept, flagged for a supervisor (event_flag) and not applied.
+`flask events replay` rebuilds a site from its events with these functions; the sync applies the
+events that arrive from elsewhere with them.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, insert, select, update
+
+from models import Event, EventFlag
+from motcua.extensions import db
+
+from .event_catalogue import ENTITIES, ROOTS, TYPES
+from .events import InvalidEvent, validate_payload
+from .snapshots import row_values
+
+ENVELOPE = ("id", "type", "version", "origin_site_id", "aggregate_type", "aggregate_id", "hlc",
+            "occurred_at", "actor_id", "tx_id", "payload")
+
+
+class EventConflict(ValueError):
+    """An event id already stored with different content."""
+
+
+def envelope(event: Event) -> dict:
+    """An event in its wire form (JSON-ready): what a push sends and what apply takes."""
+    return {"id": str(event.id), "type": event.type, "version": event.version,
+            "origin_site_id": str(event.origin_site_id), "aggregate_type": event.aggregate_type,
+            "aggregate_id": str(event.aggregate_id), "hlc": event.hlc,
+            "occurred_at": event.occurred_at.isoformat(),
+            "actor_id": str(event.actor_id) if event.actor_id else None,
+            "tx_id": str(event.tx_id), "payload": event.payload}
+
+
+def _columns(env: dict) -> dict:
+    """Envelope → column values, checked (InvalidEvent on anything malformed)."""
+    try:
+        kind = TYPES.get(env["type"])
+        values = {"id": uuid.UUID(env["id"]), "type": env["type"], "version": int(env["version"]),
+                  "origin_site_id": uuid.UUID(env["origin_site_id"]), "aggregate_type": env["aggregate_type"],
+                  "aggregate_id": uuid.UUID(env["aggregate_id"]), "hlc": str(env["hlc"]),
+                  "occurred_at": datetime.fromisoformat(env["occurred_at"]),
+                  "actor_id": uuid.UUID(env["actor_id"]) if env.get("actor_id") else None,
+                  "tx_id": uuid.UUID(env["tx_id"]), "payload": env["payload"]}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidEvent(f"malformed envelope: {exc}") from None
+    if values["version"] == 0:
+        return values  # written before the envelope existed: kept, never applied
+    if kind is None or values["version"] != kind.version or values["aggregate_type"] != kind.aggregate:
+        raise InvalidEvent(f"unknown type or version: {env.get('type')} v{env.get('version')}")
+    if len(values["hlc"]) > 64 or not isinstance(values["payload"], dict):
+        raise InvalidEvent("malformed clock value or payload")
+    validate_payload(values["type"], values["payload"])
+    return values
+
+
+def _same(stored: Event, values: dict) -> bool:
+    return all(getattr(stored, key) == values[key] for key in ENVELOPE)
+
+
+@dataclass
+class Applied:
+    outcome: str  # applied | duplicate | flagged | legacy | refolded
+    event_id: uuid.UUID
+
+
+def apply_event(env: dict) -> Applied:
+    """Store one event (once) and derive its aggregate's rows; see the module docstring."""
+    values = _columns(env)
+    stored = db.session.scalars(select(Event).where(Event.id == values["id"])).first()
+    if stored is not None:
+        if _same(stored, values):
+            return Applied("duplicate", values["id"])
+        raise EventConflict(f"event {values['id']} already stored with other content")
+    newest = db.session.scalar(select(func.max(Event.hlc)).where(
+        Event.aggregate_type == values["aggregate_type"], Event.aggregate_id == values["aggregate_id"],
+        Event.version > 0))
+    db.session.execute(insert(Event.__table__).values(**values))
+    if values["version"] == 0:
+        return Applied("legacy", values["id"])
+    if newest is None or values["hlc"] > newest:
+        state = _State.load(values["aggregate_type"], values["aggregate_id"])
+        legal = state.step(values)
+        state.write()
+        return Applied("applied" if legal else "flagged", values["id"])
+    refold(values["aggregate_type"], values["aggregate_id"])
+    return Applied("refolded", values["id"])
+
+
+def refold(aggregate_type: str, aggregate_id: uuid.UUID) -> None:
+    """Bring an aggregate's rows to what all its events, in clock order, say (and its flags)."""
+    events = db.session.execute(
+        select(Event.id, Event.type, Event.payload, Event.hlc)
+        .where(Event.aggregate_type == aggregate_type, Event.aggregate_id == aggregate_id,
+               Event.version > 0)
+        .order_by(Event.hlc, Event.id)).all()
+    db.session.execute(delete(EventFlag).where(EventFlag.aggregate_id == aggregate_id))
+    state = _State(aggregate_type, aggregate_id, root=None, rows={}, existing=_existing(aggregate_type,
+                                                                                         aggregate_id))
+    for event_id, type_name, payload, _hlc in events:
+        state.step({"id": event_id, "type": type_name, "payload": payload, "aggregate_id": aggregate_id})
+    state.write(prune=True)
+
+
+def _existing(aggregate_type: str, aggregate_id) -> dict:
+    """The rows of an aggregate now in the tables: (entity, id) → values."""
+    found = {}
+    for name, entity in ENTITIES.items():
+        if entity.aggregate != aggregate_type:
+            continue
+        table = entity.table
+        for row in db.session.execute(select(table).where(table.c[entity.parent] == aggregate_id)).mappings():
+            found[(name, row["id"])] = dict(row)
+    return found
+
+
+@dataclass
+class _State:
+    """An aggregate's rows while events are applied to it: (entity, id) → values (None: deleted)."""
+
+    aggregate_type: str
+    aggregate_id: uuid.UUID
+    root: dict | None
+    rows: dict
+    existing: dict
+
+    @classmethod
+    def load(cls, aggregate_type, aggregate_id) -> "_State":
+        existing = _existing(aggregate_type, aggregate_id)
+        root = existing.get((ROOTS.get(aggregate_type), aggregate_id))
+        return cls(aggregate_type, aggregate_id, root, {}, existing)
+
+    def step(self, event: dict) -> bool:
+        """Apply one event if its transition is legal; otherwise flag it. True when applied."""
+        kind = TYPES[event["type"]]
+        problem = None
+        status = (self.root or {}).get("status")
+        if kind.creates and self.root is not None:
+            problem = "tạo lại một bản ghi đã có"
+        elif kind.after is not None and status not in kind.after:
+            problem = f"chuyển trạng thái không hợp lệ: {status or '(chưa có)'} → {event['type']}"
+        if problem is not None:
+            db.session.execute(insert(EventFlag.__table__).values(
+                event_id=event["id"], aggregate_id=event["aggregate_id"], reason=problem))
+            return False
+        root_name = ROOTS.get(self.aggregate_type)
+        for name in kind.entities + kind.optional:
+            data = event["payload"].get(name)
+            if data is None:
+                continue
+            values, links = row_values(name, data)
+            key = (name, values["id"])
+            self.rows[key] = None if data.get("deleted") else (values, links)
+            if name == root_name:
+                self.root = None if data.get("deleted") else values
+        return True
+
+    def write(self, prune: bool = False) -> None:
+        """Write the rows the events gave (parents first), and — after a fold — remove the rows of
+        this aggregate that no applied event gave."""
+        order = list(ENTITIES)
+        for (name, row_id), value in sorted(self.rows.items(), key=lambda item: order.index(item[0][0])):
+            table = ENTITIES[name].table
+            if value is None:
+                _delete_links(name, row_id)
+                db.session.execute(delete(table).where(table.c.id == row_id))
+                continue
+            values, links = value
+            if (name, row_id) in self.existing or _exists(table, row_id):
+                db.session.execute(update(table).where(table.c.id == row_id).values(**values))
+            else:
+                db.session.execute(insert(table).values(**values))
+            for link, ids in links.items():
+                _set_links(name, row_id, link, ids)
+        if prune:
+            for name, row_id in reversed(list(self.existing)):
+                if (name, row_id) not in self.rows and ENTITIES[name].parent != "id":
+                    table = ENTITIES[name].table
+                    db.session.execute(delete(table).where(table.c.id == row_id))
+
+
+def _exists(table, row_id) -> bool:
+    return db.session.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
+
+
+_LINKS = {"counter_queue": ("counter_id", "queue_id")}
+
+
+def _set_links(name: str, row_id, link: str, ids: list) -> None:
+    table = db.metadata.tables[ENTITIES[name].links[link]]
+    mine, other = _LINKS[table.name]
+    db.session.execute(delete(table).where(table.c[mine] == row_id))
+    if ids:
+        db.session.execute(insert(table), [{mine: row_id, other: i} for i in ids])
+
+
+def _delete_links(name: str, row_id) -> None:
+    for link_table in ENTITIES[name].links.values():
+        table = db.metadata.tables[link_table]
+        mine, _ = _LINKS[table.name]
+        db.session.execute(delete(table).where(table.c[mine] == row_id))
+
+
+# ---- Number series: rebuilt from the rows they numbered ----------------------------------------
+
+def rebuild_number_series() -> None:
+    """The last ticket number per queue and day, dossier code per agency and day, log number per
+    year — derived from the tickets and dossiers (after a replay, so numbering goes on)."""
+    from models import Dossier, NumberSeries, Ticket
+
+    from .clock import business_date
+
+    table = NumberSeries.__table__
+    db.session.execute(delete(table))
+    rows = {}
+    tickets = select(Ticket.site_id, Ticket.business_date, Ticket.queue_letter, func.max(Ticket.number)) \
+        .group_by(Ticket.site_id, Ticket.business_date, Ticket.queue_letter)
+    for site_id, day, letter, last in db.session.execute(tickets):
+        rows[(site_id, day, letter)] = last
+    for site_id, code, received_at, log_number in db.session.execute(
+            select(Dossier.site_id, Dossier.code, Dossier.received_at, Dossier.log_number)
+            .where(Dossier.code.is_not(None))):
+        agency, _day, number = code.rsplit("-", 2)
+        day = business_date(received_at)
+        key = (site_id, day, f"dossier:{agency}")
+        rows[key] = max(rows.get(key, 0), int(number))
+        year = (site_id, date(day.year, 1, 1), "log")
+        rows[year] = max(rows.get(year, 0), log_number or 0)
+    if rows:
+        db.session.execute(insert(table), [{"site_id": s, "business_date": d, "series": k, "last": n}
+                                           for (s, d, k), n in rows.items()])

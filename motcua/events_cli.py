@@ -1,0 +1,88 @@
+"""`flask events …`: replay the log into an empty database, print the catalogue, baseline old data."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+from .transactions import write_transaction, writer_queue
+
+
+@click.group("events", cls=AppGroup)
+def events_group():
+    """The event log: the record every table is derived from."""
+
+
+@events_group.command("replay")
+@click.argument("target")
+@click.option("--check/--no-check", default=True, help="Compare the result with this database.")
+def replay(target: str, check: bool):
+    """Rebuild this site's tables from its events alone into TARGET (a new SQLite file or a URL)."""
+    from flask_migrate import upgrade
+
+    from domain import replay as rebuild
+
+    from . import create_app
+
+    url = target if "://" in target else f"sqlite:///{Path(target).resolve()}"
+    if "://" not in target and Path(target).exists() and Path(target).stat().st_size > 0:
+        raise click.ClickException(f"{target} đã có dữ liệu; hãy chỉ một tệp mới.")
+    source_url = db.engine.url.render_as_string(hide_password=False)
+    keys = rebuild.personal_keys()
+    batches = rebuild.source_envelopes()
+    instance = Path(target).resolve().parent if "://" not in target else Path(current_app.instance_path)
+    other = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
+                        "START_WORKERS": False, "EVENT_GUARD": current_app.config["EVENT_GUARD"]})
+    with other.app_context():
+        upgrade()
+    total = 0
+    while True:
+        batch = next(batches, None)  # read here, in this site's context
+        with other.app_context(), write_transaction():
+            if batch is None:
+                rebuild.load([], [])  # number series and clock, once every event is in
+                break
+            total += rebuild.load_events(batch, keys if total == 0 else [])
+    with other.app_context():
+        db.engine.dispose()
+    writer_queue.use(None)
+    click.echo(f"Đã dựng lại {total} sự kiện vào {target}.")
+    if check:
+        result = rebuild.compare(source_url, url)
+        for line in result.differences:
+            click.echo(f"KHÁC: {line}")
+        if not result.equal:
+            raise SystemExit(1)
+        click.echo(f"Trùng khớp {len(result.tables)} bảng với cơ sở dữ liệu đang chạy.")
+
+
+@events_group.command("catalogue")
+@click.option("--write", "path", type=click.Path(dir_okay=False), help="Write docs/events.md's catalogue here.")
+def catalogue(path):
+    """Print the catalogue of event types (the generated part of docs/events.md)."""
+    from domain.event_docs import render_catalogue
+
+    text = render_catalogue()
+    if path:
+        from domain.event_docs import replace_catalogue
+
+        Path(path).write_text(replace_catalogue(Path(path).read_text(encoding="utf-8"), text), encoding="utf-8")
+        click.echo(f"Đã ghi danh mục sự kiện vào {path}.")
+    else:
+        click.echo(text)
+
+
+@events_group.command("baseline")
+def baseline():
+    """Snapshot every row that has no event yet (a database from before the event envelope)."""
+    from domain.baseline import record_baseline
+
+    with write_transaction():
+        count = record_baseline()
+    click.echo(f"Đã ghi {count} sự kiện ảnh chụp cho dữ liệu cũ.")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(events_group)
