@@ -7,10 +7,11 @@ from functools import wraps
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from domain import DomainError
 from domain.clock import utcnow
+from domain.counters import IDLE, leave_counter
 from domain.site import current_site_id
 from models import StaffSession, StaffUser
 from motcua.extensions import db, login_manager
@@ -74,14 +75,6 @@ def end_session() -> None:
         row.revoked_at = utcnow()
 
 
-def log_out_everywhere(user: StaffUser) -> None:
-    """Bump the session version and revoke every open session of `user`."""
-    user.session_version = (user.session_version or 0) + 1
-    db.session.execute(update(StaffSession)
-                       .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
-
-
 def _touch_session() -> None:
     # Only on writes, inside the view's own transaction: reads never write.
     staff_session = getattr(current_user, "staff_session", None)
@@ -116,11 +109,13 @@ def session_expired() -> bool:
 
 
 def enforce_session() -> None:
-    """before_request for staff blueprints: expire idle sessions; count human actions."""
+    """before_request for staff blueprints: expire idle sessions (closing their counter); count
+    human actions."""
     if not current_user.is_authenticated:
         return None
     if session_expired():
         with write_transaction():  # the view will not run, so nothing else would commit this
+            leave_counter(session.get("counter_id"), current_user._get_current_object(), IDLE)
             end_session()
         logout_user()
         session.clear()

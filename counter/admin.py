@@ -132,7 +132,7 @@ def save_queue(queue_id):
 @admin_only
 def toggle_queue(queue_id):
     queue = get_owned(Queue, current_site(), queue_id)
-    queue.is_open = not queue.is_open
+    config.set_queue_open(queue, current_user, not queue.is_open)
     state = gettext("mở") if queue.is_open else gettext("tạm dừng")
     return _page(gettext("Hàng đợi {letter} đã {state}.", letter=queue.letter, state=state))
 
@@ -216,7 +216,7 @@ def remove_calendar_day(override_id):
 @admin_only
 def toggle_category(category_id):
     category = get_owned(PriorityCategory, current_site(), category_id)
-    category.active = not category.active
+    config.set_category_active(category, current_user, not category.active)
     return _page(gettext("Đã cập nhật diện ưu tiên."))
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.clock import utcnow
-from models import Counter, LoginAttempt, StaffUser
+from domain.counters import LOGIN_ELSEWHERE, LOGOUT, close_held, leave_counter
+from models import LoginAttempt, StaffUser
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.security import safe_next
@@ -111,6 +112,7 @@ def login():
             with write_transaction():
                 db.session.add(LoginAttempt(username=username, ip=ip, success=user is not None))
                 if user is not None:
+                    close_held(user, user, LOGIN_ELSEWHERE)  # one place at a time: the new one
                     _begin(user)
             if user is not None:
                 return redirect(_landing(user, request.args.get("next", "")), code=303)
@@ -122,11 +124,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        counter_id = session.get("counter_id")
-        if counter_id:
-            counter = db.session.get(Counter, uuid.UUID(counter_id))
-            if counter is not None and counter.officer_id == current_user.id:
-                counter.is_open, counter.officer_id = False, None
+        leave_counter(session.get("counter_id"), current_user._get_current_object(), LOGOUT)
         logout_user()
     end_session()
     session.clear()

@@ -1,7 +1,6 @@
 """Printers for staff: state of every printer, its history, and what to do with failed jobs."""
 
 from flask import Blueprint, current_app, request
-from flask_login import current_user
 
 from domain import DomainError
 from domain.printer_status import cancel_job, devices, history
@@ -43,7 +42,7 @@ def job_action(job_id, action):
     site = current_site()
     job = get_owned(PrintJob, site, job_id)
     if action == "cancel":
-        cancel_job(job, current_user)
+        cancel_job(job)
         return _page(gettext("Đã huỷ lệnh in."))
     if action != "reprint":
         raise DomainError("Thao tác không hợp lệ.")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError
-from domain.events import record_event
+from domain.counters import CLOSED_BY_OFFICER, close_counter, open_counter
 from domain.lifecycle import watch_counts
 from domain.printer_status import devices
 from domain.printing import latest_job_for_ticket, reprint
@@ -130,26 +130,10 @@ def select_counter():
     occupied = counter.officer_id is not None and counter.officer_id != current_user.id
     if occupied and request.form.get("take_over") != "1":
         return _choose(site, confirm=counter)
-    previous = my_counter(site)
-    if previous is not None and previous.id != counter.id:
-        previous.is_open, previous.officer_id = False, None
-    if occupied:
-        take_over_counter(site, counter, current_user)
-    counter.is_open, counter.officer_id = True, current_user.id
+    open_counter(counter, current_user._get_current_object())
     session["counter_id"] = str(counter.id)
     session.pop("displaced", None)
     return redirect(url_for("counter.index"), code=303)
-
-
-def take_over_counter(site, counter: Counter, officer) -> None:
-    """Record that `officer` took `counter` from the officer sitting there."""
-    record_event(site.id, "counter.taken_over", counter.id, {
-        "counter": counter.number,
-        "from_officer_id": str(counter.officer_id),
-        "from_officer": _officer_name(counter),
-        "to_officer_id": str(officer.id),
-        "to_officer": officer.full_name,
-    }, actor_id=officer.id)
 
 
 @bp.post("/release")
@@ -160,7 +144,7 @@ def release_counter():
     if counter is not None:
         if current_ticket(counter) is not None:
             raise DomainError("Hãy kết thúc hoặc chuyển số đang phục vụ trước khi rời quầy.")
-        counter.is_open, counter.officer_id = False, None
+        close_counter(counter, current_user._get_current_object(), CLOSED_BY_OFFICER)
     session.pop("counter_id", None)
     return redirect(url_for("counter.index"), code=303)
 

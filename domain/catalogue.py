@@ -40,7 +40,7 @@ from models import Procedure
 from motcua.extensions import db
 
 from . import DomainError
-from .events import record_event
+from .events import record
 from .validation import MAX_FEE, InvalidInput, bad_character
 
 COLUMNS = {
@@ -127,7 +127,7 @@ def import_csv(site, actor, data: bytes) -> ImportReport:
     header, rows = _read_table(data)
     existing = {p.code: p for p in db.session.scalars(select(Procedure).where(Procedure.site_id == site.id))}
     entries = _check_rows(header, rows, existing)
-    changed = [_save(site, actor, values, current) for values, current in entries]
+    changed = [_save(site, actor, values, current, "import") for values, current in entries]
     created = sum(1 for _, current in entries if current is None)
     updated = sum(1 for names in changed if names) - created
     in_file = {values["code"] for values, _ in entries}
@@ -300,20 +300,21 @@ def _check_rules(values: dict) -> list[tuple[str, str]]:
     return problems
 
 
-def _save(site, actor, values: dict, current: Procedure | None) -> list[str]:
-    """Create or update one procedure and record the event; return the changed attributes."""
+def _save(site, actor, values: dict, current: Procedure | None, source: str) -> list[str]:
+    """Create or update one procedure and record its event; return the changed attributes.
+
+    `source` says where the change came from: "admin" (the form) or "import" (a CSV file).
+    """
     if current is None:
         current = Procedure(site_id=site.id, **values)
         db.session.add(current)
-        changed = list(values)
-    else:
-        changed = [name for name, value in values.items() if getattr(current, name) != value]
-        for name in changed:
-            setattr(current, name, values[name])
+        record("procedure.created", current, actor=actor)
+        return list(values)
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, values[name])
     if changed:
-        db.session.flush()
-        record_event(site.id, "procedure.imported", current.id,
-                     {"changed": changed, "procedure": _snapshot(current)}, getattr(actor, "id", None))
+        record("procedure.updated", current, actor=actor, context={"source": source})
     return changed
 
 
@@ -328,8 +329,7 @@ def save_procedure(site, actor, form: Mapping[str, str]) -> Procedure:
         cells[header.index(column)] = YES if form.get(column) else NO
     existing = {p.code: p for p in db.session.scalars(select(Procedure).where(Procedure.site_id == site.id))}
     [(values, current)] = _check_rows(header, [(1, cells)], existing)
-    _save(site, actor, values, current)
-    db.session.flush()
+    _save(site, actor, values, current, "admin")
     return db.session.scalars(select(Procedure).where(Procedure.site_id == site.id,
                                                       Procedure.code == values["code"])).one()
 

@@ -14,7 +14,6 @@ from motcua.extensions import db
 
 from . import DomainError
 from .clock import utcnow
-from .events import record_event
 from .print_retention import is_redacted
 
 STATUS_TRANSPORTS = ("tcp", "usb", "serial")
@@ -113,13 +112,14 @@ def unconfirmed(job: PrintJob) -> bool:
     return job.status == "sent" and job.sent_at is None
 
 
-def cancel_job(job: PrintJob, actor) -> None:
+def cancel_job(job: PrintJob) -> None:
     """Staff gave up on a job: failed for good, still waiting, or sent and never confirmed (this frees
-    the printer's line; the citizen got a reprint, or left)."""
+    the printer's line; the citizen got a reprint, or left).
+
+    Print jobs are this machine's own state, outside the event log: no event."""
     if job.status not in ("failed", "pending") and not unconfirmed(job):
         raise DomainError("Chỉ huỷ được lệnh in đang chờ, đã lỗi hoặc chưa được máy in xác nhận.")
     job.status = "cancelled"
-    record_event(job.site_id, "print.cancelled", job.id, {"printer": job.printer_url}, actor.id)
 
 
 def history(site, printer_url: str, limit: int = 50) -> list[dict]:

@@ -1,15 +1,17 @@
-"""Changing a reception point's configuration: its details, queues, counters and kiosks."""
+"""Changing a reception point's configuration: its details, queues, counters, kiosks, priority
+categories and calendar. Each operation records its event after the change, and none when
+nothing changed."""
 
 import re
 
 from sqlalchemy import select
 
 from hardware.printers import PrinterError, parse_printer_url
-from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, Queue
+from models import POINT_KINDS, CalendarOverride, Counter, Kiosk, PriorityCategory, Queue
 from motcua.extensions import db
 
 from . import DomainError
-from .events import record_event
+from .events import record
 
 AGENCY_CODE = re.compile(r"^[0-9A-Z.]{1,35}$")  # Decision 20/2020/QĐ-TTg identifier
 
@@ -38,9 +40,16 @@ def checked_printer_url(url: str) -> str:
     return url
 
 
-def set_printer(site, actor, device, url: str) -> None:
+def _changed(row) -> bool:
+    return db.session.is_modified(row)
+
+
+def set_printer(site, actor, device: Counter | Kiosk, url: str) -> None:
+    """Give a counter or kiosk another printer (or none)."""
     device.printer_url = checked_printer_url(url)
-    record_event(site.id, "site.printer_set", device.id, {"printer_url": device.printer_url}, actor.id)
+    if _changed(device):
+        kind = "counter" if isinstance(device, Counter) else "kiosk"
+        record(f"{kind}.updated", device, actor=actor, context={"change": "printer"})
 
 
 def update_site(site, actor, name: str, parent_agency: str, kind: str, address: str, agency_code: str):
@@ -57,7 +66,8 @@ def update_site(site, actor, name: str, parent_agency: str, kind: str, address: 
     site.parent_agency = " ".join((parent_agency or "").split())[:200]
     site.address = " ".join((address or "").split())[:300]
     site.kind, site.agency_code = kind, code
-    record_event(site.id, "site.updated", site.id, {"name": site.name, "agency_code": code}, actor.id)
+    if _changed(site):
+        record("site.updated", site, actor=actor)
 
 
 def save_queue(site, actor, letter: str, name: str, name_en: str, fields: str, queue=None) -> Queue:
@@ -72,10 +82,20 @@ def save_queue(site, actor, letter: str, name: str, name_en: str, fields: str, q
             raise DomainError("Chữ {letter} đã được dùng cho hàng đợi khác.", letter=letter)
         queue = Queue(site_id=site.id, letter=letter, is_open=True, sort_order=ord(letter))
         db.session.add(queue)
+    created = queue in db.session.new
     queue.name, queue.name_en, queue.fields = name, " ".join((name_en or "").split())[:120], _fields(fields)
-    db.session.flush()
-    record_event(site.id, "site.queue_saved", queue.id, {"letter": queue.letter, "name": name}, actor.id)
+    if created:
+        record("queue.created", queue, actor=actor)
+    elif _changed(queue):
+        record("queue.updated", queue, actor=actor)
     return queue
+
+
+def set_queue_open(queue: Queue, actor, is_open: bool) -> None:
+    """Resume or pause the kiosk's tickets for `queue` (those already waiting are still called)."""
+    if queue.is_open != is_open:
+        queue.is_open = is_open
+        record("queue.resumed" if is_open else "queue.paused", queue, actor=actor)
 
 
 def save_counter(site, actor, number: str, queue_ids: list, printer_url: str, counter=None) -> Counter:
@@ -94,13 +114,22 @@ def save_counter(site, actor, number: str, queue_ids: list, printer_url: str, co
         same = select(Counter.id).where(Counter.site_id == site.id, Counter.number == value)
         if db.session.scalar(same) is not None:
             raise DomainError("Quầy số {n} đã có.", n=value)
-        counter = Counter(site_id=site.id, number=value, name=f"Quầy {value}", is_open=False)
+        # officer_id given, not left unset: the event guard compares it once the page reloads the row
+        counter = Counter(site_id=site.id, number=value, name=f"Quầy {value}", is_open=False,
+                          officer_id=None)
         db.session.add(counter)
-    counter.queues = queues
-    counter.printer_url = checked_printer_url(printer_url)
-    db.session.flush()
-    record_event(site.id, "site.counter_saved", counter.id,
-                 {"number": counter.number, "queues": [q.letter for q in queues]}, actor.id)
+    url = checked_printer_url(printer_url)
+    created = counter in db.session.new
+    change = [] if created else [name for name, same in (
+        ("queues", {q.id for q in counter.queues} == {q.id for q in queues}),
+        ("printer", counter.printer_url == url)) if not same]
+    if created or "queues" in change:
+        counter.queues = queues
+    counter.printer_url = url
+    if created:
+        record("counter.created", counter, actor=actor)
+    elif change:
+        record("counter.updated", counter, actor=actor, context={"change": ", ".join(change)})
     return counter
 
 
@@ -113,9 +142,16 @@ def add_kiosk(site, actor, code: str, name: str, printer_url: str) -> Kiosk:
     kiosk = Kiosk(site_id=site.id, code=code, name=" ".join((name or "").split())[:120],
                   printer_url=checked_printer_url(printer_url))
     db.session.add(kiosk)
-    db.session.flush()
-    record_event(site.id, "site.kiosk_added", kiosk.id, {"code": code}, actor.id)
+    record("kiosk.created", kiosk, actor=actor)
     return kiosk
+
+
+def set_category_active(category: PriorityCategory, actor, active: bool) -> None:
+    """Offer the priority category at the kiosk again, or stop offering it."""
+    if category.active != active:
+        category.active = active
+        record("priority_category.enabled" if active else "priority_category.disabled", category,
+               actor=actor)
 
 
 def set_calendar_day(site, actor, day, working: bool, note: str) -> CalendarOverride:
@@ -128,13 +164,12 @@ def set_calendar_day(site, actor, day, working: bool, note: str) -> CalendarOver
         row = CalendarOverride(site_id=site.id, day=day)
         db.session.add(row)
     row.working, row.note = working, " ".join((note or "").split())[:200]
-    db.session.flush()
-    record_event(site.id, "site.calendar_set", row.id,
-                 {"day": day.isoformat(), "working": working, "note": row.note}, actor.id if actor else None)
+    if row in db.session.new or _changed(row):
+        record("calendar.set", row, actor=actor)
     return row
 
 
 def remove_calendar_day(site, actor, row: CalendarOverride) -> None:
-    record_event(site.id, "site.calendar_removed", row.id, {"day": row.day.isoformat()},
-                 actor.id if actor else None)
+    """Drop a day's override: the statutory calendar applies to it again."""
+    record("calendar.removed", row, actor=actor, deleted=True)
     db.session.delete(row)

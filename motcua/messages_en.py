@@ -5,6 +5,7 @@ tests/test_i18n.py checks that every string the templates and messages use is he
 
 from .messages_en_dossiers import EN_DOSSIERS
 from .messages_en_printers import EN_PRINTERS
+from .messages_en_staff import EN_STAFF
 
 EN = {
     # Kiosk
@@ -213,6 +214,7 @@ EN = {
 }
 EN.update(EN_DOSSIERS)
 EN.update(EN_PRINTERS)
+EN.update(EN_STAFF)
 EN.update({
     "Kiosk vừa phát rất nhiều số trong ít phút nên tạm dừng một chút. "
     "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.":

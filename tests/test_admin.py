@@ -22,8 +22,8 @@ def test_admin_adds_a_queue_that_the_kiosk_then_offers(client, app, staff):
     with app.app_context():
         queue = db.session.scalars(select(Queue).where(Queue.letter == "E")).one()
         assert (queue.name, queue.fields) == ("Hộ kinh doanh", ["Hộ kinh doanh", "Thuế"])
-        kind = db.session.scalar(select(Event.kind).where(Event.aggregate_id == queue.id))
-        assert kind == "site.queue_saved"
+        event = db.session.scalars(select(Event).where(Event.aggregate_id == queue.id)).one()
+        assert (event.type, event.payload["queue"]["letter"]) == ("queue.created", "E")
     assert 'data-queue="E"' in client.get("/kiosk").get_data(as_text=True)
     duplicate = admin.post("/admin/queues", {"letter": "A", "name": "Trùng"})
     assert duplicate.status_code == 409 and "đã được dùng" in duplicate.get_data(as_text=True)

@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from domain.printing import process_due_jobs
+from domain.site import current_site
+from domain.site_config import set_printer
 from hardware.ticket import render_ticket
 from models import Counter, Kiosk, PrinterState, PrintJob
 from motcua.extensions import db
@@ -24,8 +26,9 @@ def printer():
 
 def use_printer(app, url):
     with app.app_context(), write_transaction():
-        db.session.scalars(select(Kiosk)).one().printer_url = url
-        db.session.scalars(select(Counter).where(Counter.number == 1)).one().printer_url = url
+        site = current_site()
+        set_printer(site, None, db.session.scalars(select(Kiosk)).one(), url)
+        set_printer(site, None, db.session.scalars(select(Counter).where(Counter.number == 1)).one(), url)
 
 
 def run_worker(app):

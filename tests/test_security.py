@@ -1,10 +1,11 @@
 """Safe redirects, security headers, TLS behind a proxy, and counter takeovers."""
 
+import uuid
 
 import pytest
 from sqlalchemy import select
 
-from models import Counter, Event
+from models import Counter, Event, StaffUser
 from motcua.extensions import db
 from motcua.security import safe_next
 
@@ -120,10 +121,13 @@ def test_taking_an_occupied_counter_asks_first_then_records_it_and_tells_the_off
     taken = supervisor.post("/counter/select", {"counter_id": counter_id, "take_over": "1"}, htmx=False)
     assert taken.status_code == 303
     with app.app_context():
-        event = db.session.scalars(select(Event).where(Event.kind == "counter.taken_over")).one()
+        event = db.session.scalars(select(Event).where(Event.type == "counter.taken_over")).one()
         assert db.session.get(Counter, event.aggregate_id).officer_id == event.actor_id
-    assert event.payload["from_officer"] == "Nguyễn Văn Tiếp Nhận"
-    assert event.payload["to_officer"] == "Trần Thị Giám Sát" and event.payload["counter"] == 2
+        names = dict(db.session.execute(select(StaffUser.id, StaffUser.username)).all())
+    assert names[uuid.UUID(event.payload["context"]["from_officer_id"])] == "canbo1"
+    assert names[event.actor_id] == "giamsat"
+    assert (event.payload["counter"]["number"], event.payload["counter"]["is_open"]) == (2, True)
+    assert event.payload["counter"]["officer_id"] == str(event.actor_id)
 
     told = officer.post("/counter/call-next")
     assert told.status_code == 409
@@ -136,7 +140,7 @@ def test_a_free_counter_is_taken_without_asking(app, staff):
     officer = at_counter(staff, app, 3)
     assert officer.get("/counter").status_code == 200
     with app.app_context():
-        assert db.session.scalars(select(Event).where(Event.kind == "counter.taken_over")).first() is None
+        assert db.session.scalars(select(Event).where(Event.type == "counter.taken_over")).first() is None
 
 
 PUBLIC = {"static", "index", "set_language", "auth.login", "auth.logout", "tracking.track", "tracking.lookup",

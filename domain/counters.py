@@ -1,0 +1,72 @@
+"""Sitting at a counter and leaving it: every opening, closing and takeover is an event.
+
+A counter is open while an officer sits at it (`officer_id`); its queues' estimates count it.
+An officer sits at one counter at a time.
+"""
+
+import uuid
+
+from sqlalchemy import select
+
+from models import Counter
+from motcua.extensions import db
+
+from .events import record
+
+# Why a counter closed (the `why` of counter.closed).
+CLOSED_BY_OFFICER = "officer"
+LOGOUT = "logout"
+IDLE = "idle"  # the session expired: idle too long, or past its lifetime
+LOGIN_ELSEWHERE = "login_elsewhere"  # the account logged in again
+OPENED_ELSEWHERE = "opened_elsewhere"  # the officer sat at another counter
+ACCOUNT_DISABLED = "account_disabled"
+
+
+def held_by(officer) -> list[Counter]:
+    """The counters `officer` sits at (one, unless older data says otherwise)."""
+    return list(db.session.scalars(select(Counter).where(Counter.officer_id == officer.id)
+                                   .order_by(Counter.number)))
+
+
+def open_counter(counter: Counter, officer) -> None:
+    """Sit `officer` at `counter`; the counter they held before closes.
+
+    A counter another officer holds is taken over (the caller asked first).
+    """
+    for other in held_by(officer):
+        if other.id != counter.id:
+            close_counter(other, officer, OPENED_ELSEWHERE)
+    if counter.is_open and counter.officer_id == officer.id:
+        return
+    previous = counter.officer_id
+    counter.is_open, counter.officer_id = True, officer.id
+    if previous is not None and previous != officer.id:
+        record("counter.taken_over", counter, actor=officer, context={"from_officer_id": previous})
+    else:
+        record("counter.opened", counter, actor=officer)
+
+
+def close_counter(counter: Counter, actor, why: str) -> None:
+    """Close `counter`: nobody sits at it and its queues' estimates stop counting it."""
+    counter.is_open, counter.officer_id = False, None
+    record("counter.closed", counter, actor=actor, context={"why": why})
+
+
+def leave_counter(counter_id: str | uuid.UUID | None, officer, why: str) -> Counter | None:
+    """Close the counter `officer` sat at in one browser, if they still hold it; return it."""
+    try:
+        counter = db.session.get(Counter, uuid.UUID(str(counter_id))) if counter_id else None
+    except ValueError:
+        return None
+    if counter is None or counter.officer_id != officer.id:
+        return None
+    close_counter(counter, officer, why)
+    return counter
+
+
+def close_held(officer, actor, why: str) -> list[Counter]:
+    """Close every counter `officer` sits at (a new login, a disabled account)."""
+    counters = held_by(officer)
+    for counter in counters:
+        close_counter(counter, actor, why)
+    return counters
