@@ -20,16 +20,15 @@ from domain.dossiers import (
     request_supplement_at_intake,
     validate_intake,
 )
-from domain.events import record_event
-from domain.form_data import log_period, logged_dossiers
+from domain.form_data import dossier_steps, lead_agencies, log_period, logged_dossiers
 from domain.printing import queue_print_job
 from domain.receipts import receipt_payload, return_slip_payload, supplement_slip_payload
 from domain.scans import card_scan
 from domain.site import current_site, get_owned
-from domain.tracking import STAFF_LABELS
-from domain.uploads import check_and_store, read_stored
+from domain.tracking import staff_history
+from domain.uploads import attach_scan, check_and_store, read_stored
 from hardware.forms import ReceiptData, receipt_pdf
-from models import COUNTER_ROLES, Attachment, Dossier, Event, Procedure, StaffUser, Ticket
+from models import COUNTER_ROLES, Attachment, Dossier, Procedure, StaffUser, Ticket
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit, own_writes, write_transaction
@@ -243,12 +242,9 @@ def show(dossier_id):
 
 
 def _detail(site, dossier, message=None, level="info"):
-    events = db.session.execute(
-        select(Event, StaffUser.full_name).outerjoin(StaffUser, StaffUser.id == Event.actor_id)
-        .where(Event.aggregate_id == dossier.id).order_by(Event.seq)).all()
     return render("dossiers/show.html", "dossiers/partials/_detail.html", site=site, dossier=dossier,
-                  events=events, labels=lifecycle.STATUS_LABELS, channels=CHANNELS, message=message,
-                  level=level, event_labels=STAFF_LABELS)
+                  history=staff_history(dossier), labels=lifecycle.STATUS_LABELS, channels=CHANNELS,
+                  message=message, level=level)
 
 
 @bp.post("/<dossier_id>/steps/<step>")
@@ -290,11 +286,7 @@ def attach(dossier_id):
                              config["UPLOAD_MAX_BYTES"], config["UPLOAD_MAX_PIXELS"])
     with write_transaction():
         dossier = get_owned(Dossier, site, dossier_id)
-        db.session.add(Attachment(site_id=site.id, dossier_id=dossier.id, document=document,
-                                  stored_name=stored.stored_name, media_type=stored.media_type,
-                                  size=stored.size, sha256=stored.sha256, uploaded_by_id=current_user.id))
-        record_event(site.id, "dossier.document_scanned", dossier.id,
-                     {"code": dossier.code, "document": document, "sha256": stored.sha256}, current_user.id)
+        attach_scan(dossier, current_user, document, stored)
     db.session.refresh(dossier)
     return _detail(site, dossier, gettext("Đã lưu bản số hóa “{name}”.", name=document))
 
@@ -324,7 +316,7 @@ def tracking_log():
     start, end = checked_period(request.args)
     rows = logged_dossiers(site, start, end)
     return render("dossiers/log.html", "dossiers/log.html", site=site, rows=rows, start=start, end=end,
-                  labels=lifecycle.STATUS_LABELS, channels=CHANNELS)
+                  agencies=lead_agencies(site, rows), labels=lifecycle.STATUS_LABELS, channels=CHANNELS)
 
 
 @bp.get("/<dossier_id>/receipt.pdf")
@@ -368,11 +360,10 @@ def _slip_payload(site, dossier, kind: str) -> dict:
     if kind == "supplement" and dossier.missing:
         return supplement_slip_payload(site, dossier, officer, public_base_url())
     if kind == "return" and dossier.status == "returned":
-        returned = db.session.scalars(select(Event).where(Event.aggregate_id == dossier.id,
-                                                          Event.kind == "dossier.returned")).first()
+        returned = next(iter(dossier_steps([dossier.id], "dossier.returned")), None)
         who = dossier.applicant_name
-        if returned is not None and returned.payload.get("collected_by") == "proxy":
-            who = f"{returned.payload.get('proxy_name')} (nhận thay, {returned.payload.get('authorisation')})"
+        if returned is not None and returned.collected_by == "proxy":
+            who = f"{returned.proxy_name} (nhận thay, {returned.authorisation})"
         return return_slip_payload(site, dossier, officer, public_base_url(), who)
     raise DomainError("Hồ sơ này không có phiếu đó để in.")
 

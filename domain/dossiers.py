@@ -7,13 +7,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models import Dossier, Procedure
+from models import Dossier, DossierStep, Procedure
 from motcua.extensions import db
 
 from . import DomainError
 from .calendar import calendar_for, due_from, local_date
 from .clock import utcnow
-from .events import record_event
+from .events import record
 from .numbering import allocate_number
 from .rules import rules_in_force
 
@@ -21,6 +21,12 @@ CHANNELS = {"in_person": "Trực tiếp", "postal": "Qua dịch vụ bưu chính
 CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 PHONE = re.compile(r"^\+?\d{9,12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Every nullable column of a new row is set, even to None: one left unset is missing from the row's
+# loaded state until a later query in the transaction fills it in, which the event guard
+# (domain.events) would take for a change made after the event.
+NO_DATES = {"code": None, "log_number": None, "received_at": None, "clock_started_at": None, "due_at": None,
+            "original_due_at": None, "returned_at": None, "overdue_at": None}
+NO_FACTS = {"due_at": None, "previous_due_at": None, "transfer_by": None, "on_time": None, "late": None}
 REUSABLE = ("applicant_name", "applicant_birth_date", "applicant_gender", "applicant_address",
             "applicant_phone", "applicant_email")
 
@@ -126,10 +132,25 @@ def _new_dossier(site, officer, intake: Intake, status: str, now: datetime) -> D
         applicant_address=intake.applicant_address, applicant_phone=intake.applicant_phone,
         applicant_email=intake.applicant_email, proxy=intake.proxy, documents=intake.documents,
         sets=intake.sets, fee=intake.fee, notes=intake.notes, reused_fields=intake.reused_fields,
-        rescheduled=False, missing=[], reasons="", result_note="", late_reason="",
+        rescheduled=False, missing=[], reasons="", result_note="", late_reason="", **NO_DATES,
     )
     db.session.add(dossier)
     return dossier
+
+
+def record_step(type_name: str, dossier: Dossier, officer, at: datetime, **facts) -> DossierStep:
+    """Write the step a change to `dossier` made, then its event (dossier and step snapshots).
+
+    Call it last: the dossier must not change again in this transaction. `facts` are what the step
+    said beyond the dossier's columns (agency, items, reason, who collected the result…).
+    """
+    db.session.flush()  # the dossier first: the step has no relationship to order the inserts by
+    facts = {**NO_FACTS, "due_at": dossier.due_at, **facts}
+    step = DossierStep(site_id=dossier.site_id, dossier_id=dossier.id, type=type_name, at=at,
+                       actor_id=officer.id if officer is not None else None, status=dossier.status, **facts)
+    db.session.add(step)
+    record(type_name, dossier, step, actor=officer)
+    return step
 
 
 def receive_dossier(site, officer, intake: Intake) -> Dossier:
@@ -144,10 +165,10 @@ def receive_dossier(site, officer, intake: Intake) -> Dossier:
     sequence = allocate_number(site.id, day, f"dossier:{site.agency_code}")
     dossier.code = f"{site.agency_code}-{day:%y%m%d}-{sequence:04d}"
     dossier.log_number = allocate_number(site.id, date(day.year, 1, 1), "log")
-    dossier.received_at = now
+    # received_at fixes the code, log number and log day for good; the legal clock may restart later.
+    dossier.received_at = dossier.clock_started_at = now
     dossier.due_at = dossier.original_due_at = due_from(calendar_for(site), now, intake.procedure)
-    db.session.flush()
-    record_event(site.id, "dossier.received", dossier.id, dossier_snapshot(dossier), officer.id)
+    record_step("dossier.received", dossier, officer, now)
     return dossier
 
 
@@ -156,11 +177,10 @@ def request_supplement_at_intake(site, officer, intake: Intake, extra: list[str]
     missing = missing_documents(intake) + [clean(item) for item in extra if clean(item)]
     if not missing:
         raise DomainError("Hãy ghi rõ giấy tờ cần bổ sung.")
-    dossier = _new_dossier(site, officer, intake, "incomplete", utcnow())
+    now = utcnow()
+    dossier = _new_dossier(site, officer, intake, "incomplete", now)
     dossier.missing = missing
-    db.session.flush()
-    record_event(site.id, "dossier.supplement_requested_at_intake", dossier.id,
-                 {"procedure": intake.procedure.code, "missing": missing}, officer.id)
+    record_step("dossier.supplement_requested_at_intake", dossier, officer, now, items=missing)
     return dossier
 
 
@@ -169,23 +189,11 @@ def refuse_at_intake(site, officer, intake: Intake, reasons: str) -> Dossier:
     reasons = clean(reasons, 2000)
     if not reasons:
         raise DomainError("Hãy ghi rõ lý do từ chối tiếp nhận.")
-    dossier = _new_dossier(site, officer, intake, "refused_at_intake", utcnow())
+    now = utcnow()
+    dossier = _new_dossier(site, officer, intake, "refused_at_intake", now)
     dossier.reasons = reasons
-    db.session.flush()
-    record_event(site.id, "dossier.refused_at_intake", dossier.id,
-                 {"procedure": intake.procedure.code, "reasons": reasons}, officer.id)
+    record_step("dossier.refused_at_intake", dossier, officer, now, reason=reasons)
     return dossier
-
-
-def dossier_snapshot(dossier: Dossier) -> dict:
-    """What central needs to know of a received dossier (the event payload)."""
-    return {
-        "code": dossier.code, "check": dossier.check, "rule_set": dossier.rule_set,
-        "procedure": dossier.procedure.code, "channel": dossier.channel,
-        "applicant_name": dossier.applicant_name, "applicant_id_number": dossier.applicant_id_number,
-        "received_at": dossier.received_at.isoformat(), "due_at": dossier.due_at.isoformat(),
-        "log_number": dossier.log_number, "ticket_id": str(dossier.ticket_id) if dossier.ticket_id else None,
-    }
 
 
 def returning_citizen(site, id_number: str) -> dict | None:

@@ -1,5 +1,5 @@
 """What the official forms say about a dossier: hardware.forms dataclasses built from the dossier,
-its events and the site, with form numbers and titles from the dossier's rule set.
+its steps (DossierStep rows) and the site, with form numbers and titles from the dossier's rule set.
 
 Mẫu 02 supplement request, Mẫu 03 refusal, Mẫu 04 apology, the 2025 stop notice, the control
 slip (one row per hand-off of the paper file) and the tracking log (Sổ theo dõi hồ sơ).
@@ -23,7 +23,7 @@ from hardware.forms import (
     SupplementRequest,
     TrackingLog,
 )
-from models import Dossier, Event, StaffUser
+from models import Dossier, DossierStep, StaffUser
 from motcua.extensions import db
 
 from . import DomainError
@@ -34,9 +34,6 @@ from .rules import rule_set, rules_in_force
 
 # Number suffixes after "Số: 0007/" (the 2025 codes; TB is Decree 30's code for a notice).
 NUMBER_CODES = {"supplement": "PBS", "refusal": "PTC", "apology": "PXL", "stop": "TB", "control": "PKS"}
-# Events that set the appointment, and the payload key holding it.
-NEW_DUE = {"dossier.received": "due_at", "dossier.supplemented": "due_at",
-           "dossier.rescheduled": "new_due_at"}
 STILL_TO_COME = {"received": ("transfer", "result", "return"), "transferred": ("result", "return"),
                  "supplement_requested": ("transfer", "result", "return"), "result_ready": ("return",)}
 INCOMPLETE = "Hồ sơ chưa đủ thành phần, số lượng giấy tờ theo quy định của thủ tục hành chính."
@@ -62,107 +59,98 @@ def _applicant(dossier) -> Applicant:
                      dossier.applicant_phone, dossier.applicant_email)
 
 
-def _events(dossier) -> list[Event]:
-    return list(db.session.scalars(select(Event).where(Event.aggregate_id == dossier.id).order_by(Event.seq)))
+def dossier_steps(dossier_ids, *types: str) -> list[DossierStep]:
+    """The steps of these dossiers (of these types, or all), in the order they were taken."""
+    query = select(DossierStep).where(DossierStep.dossier_id.in_(dossier_ids))
+    if types:
+        query = query.where(DossierStep.type.in_(types))
+    return list(db.session.scalars(query.order_by(DossierStep.at, DossierStep.id)))
 
 
-def _last(events: list[Event], *kinds: str) -> Event | None:
-    return next((event for event in reversed(events) if event.kind in kinds), None)
+def _steps(dossier) -> list[DossierStep]:
+    return dossier_steps([dossier.id])
 
 
-def _names(events: list[Event]) -> dict:
-    ids = {event.actor_id for event in events if event.actor_id}
+def _last(steps: list[DossierStep], *types: str) -> DossierStep | None:
+    return next((step for step in reversed(steps) if step.type in types), None)
+
+
+def staff_names(steps) -> dict:
+    """The full name of each officer who took one of `steps`, by id."""
+    ids = {step.actor_id for step in steps if step.actor_id}
     if not ids:
         return {}
     query = select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(ids))
     return dict(db.session.execute(query).all())
 
 
-def _utc(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _lead_agency(site, dossier, events: list[Event]) -> str:
-    transfer = _last(events, "dossier.transferred")
-    chosen = transfer.payload.get("agency") if transfer else ""
+def _lead_agency(site, dossier, steps: list[DossierStep]) -> str:
+    transfer = _last(steps, "dossier.transferred")
+    chosen = transfer.agency if transfer else ""
     return chosen or dossier.procedure.agency or site.parent_agency
 
 
 def supplement_form(site, dossier) -> SupplementRequest:
     """Mẫu 02 from the latest request to complete the dossier, at intake or during appraisal."""
-    events = _events(dossier)
-    event = _last(events, "dossier.supplement_requested", "dossier.supplement_requested_at_intake")
-    if event is None:
+    steps = _steps(dossier)
+    step = _last(steps, "dossier.supplement_requested", "dossier.supplement_requested_at_intake")
+    if step is None:
         raise DomainError("Hồ sơ này chưa có yêu cầu bổ sung nên không có phiếu yêu cầu bổ sung.")
-    officer = _names(events).get(event.actor_id, "")
-    items = event.payload.get("items") or event.payload.get("missing") or []
-    return SupplementRequest(_letterhead(site, dossier, "supplement", event.occurred_at), _applicant(dossier),
-                             dossier.procedure.name, tuple(items), event.payload.get("reason") or INCOMPLETE,
+    officer = staff_names([step]).get(step.actor_id, "")
+    return SupplementRequest(_letterhead(site, dossier, "supplement", step.at), _applicant(dossier),
+                             dossier.procedure.name, tuple(step.items), step.reason or INCOMPLETE,
                              dossier.code or "", contact_name=officer, guide_name=officer)
 
 
 def refusal_form(site, dossier) -> RefusalNotice:
     """Mẫu 03 for a dossier refused at intake or after appraisal, with its reasons."""
-    events = _events(dossier)
-    event = _last(events, "dossier.refused", "dossier.refused_at_intake")
-    if dossier.status not in ("refused", "refused_at_intake") or event is None:
+    step = _last(_steps(dossier), "dossier.refused", "dossier.refused_at_intake")
+    if dossier.status not in ("refused", "refused_at_intake") or step is None:
         raise DomainError("Hồ sơ này không bị từ chối nên không có phiếu từ chối.")
-    return RefusalNotice(_letterhead(site, dossier, "refusal", event.occurred_at), _applicant(dossier),
+    return RefusalNotice(_letterhead(site, dossier, "refusal", step.at), _applicant(dossier),
                          dossier.procedure.name, dossier.reasons, dossier.code or "",
-                         _names(events).get(event.actor_id, ""))
+                         staff_names([step]).get(step.actor_id, ""))
 
 
 def apology_form(site, dossier) -> ApologyNotice:
     """Mẫu 04 from the one rescheduling: the appointment it moved, the reason and the new date."""
-    events = _events(dossier)
-    event = _last(events, "dossier.rescheduled")
-    if event is None:
+    steps = _steps(dossier)
+    step = _last(steps, "dossier.rescheduled")
+    if step is None:
         raise DomainError("Hồ sơ này chưa được hẹn lại nên không có phiếu xin lỗi.")
-    moved = _due_before(events, event) or _utc(event.payload.get("original_due_at"))
     return ApologyNotice(
-        _letterhead(site, dossier, "apology", event.occurred_at), _applicant(dossier), dossier.procedure.name,
-        agency=_lead_agency(site, dossier, events), received_at=to_local(dossier.received_at),
-        original_due_at=to_local(moved), new_due_at=to_local(_utc(event.payload["new_due_at"])),
-        reason=event.payload["reason"], dossier_code=dossier.code or "")
+        _letterhead(site, dossier, "apology", step.at), _applicant(dossier), dossier.procedure.name,
+        agency=_lead_agency(site, dossier, steps), received_at=to_local(dossier.received_at),
+        original_due_at=to_local(step.previous_due_at or dossier.original_due_at),
+        new_due_at=to_local(step.due_at), reason=step.reason, dossier_code=dossier.code or "")
 
 
 def stop_form(site, dossier) -> StopNotice:
     """The stop notice (2025 rules only) for a dossier stopped at the applicant's request."""
     if "stop" not in rule_set(dossier.rule_set).forms:
         raise DomainError("Quy định áp dụng cho hồ sơ này không có mẫu thông báo dừng giải quyết hồ sơ.")
-    events = _events(dossier)
-    event = _last(events, "dossier.stopped")
-    if event is None:
+    steps = _steps(dossier)
+    step = _last(steps, "dossier.stopped")
+    if step is None:
         raise DomainError("Hồ sơ này không bị dừng giải quyết nên không có thông báo dừng.")
     return StopNotice(
-        _letterhead(site, dossier, "stop", event.occurred_at), _applicant(dossier), dossier.procedure.name,
-        agency=_lead_agency(site, dossier, events), received_at=to_local(dossier.received_at),
-        stopped_at=to_local(event.occurred_at), reason=event.payload.get("reason", ""),
-        dossier_code=dossier.code or "")
-
-
-def _due_before(events: list[Event], until: Event) -> datetime | None:
-    """The appointment in force just before `until` (received, supplemented and rescheduled set it)."""
-    due = None
-    for event in events:
-        if event.seq >= until.seq:
-            break
-        due = _utc(event.payload.get(NEW_DUE[event.kind])) if event.kind in NEW_DUE else due
-    return due
+        _letterhead(site, dossier, "stop", step.at), _applicant(dossier), dossier.procedure.name,
+        agency=_lead_agency(site, dossier, steps), received_at=to_local(dossier.received_at),
+        stopped_at=to_local(step.at), reason=step.reason, dossier_code=dossier.code or "")
 
 
 def control_slip(site, dossier) -> ControlSlip:
     """The control slip: heading fields and one row per hand-off, then blank rows for steps to come."""
     if dossier.code is None:
         raise DomainError("Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát.")
-    events = _events(dossier)
-    agency = _lead_agency(site, dossier, events)
-    moved = _last(events, "dossier.rescheduled")
-    rows = handoffs(site, dossier, events, agency) + _still_to_come(site, dossier, agency)
+    steps = _steps(dossier)
+    agency = _lead_agency(site, dossier, steps)
+    moved = _last(steps, "dossier.rescheduled")
+    rows = handoffs(site, dossier, steps, agency) + _still_to_come(site, dossier, agency)
     return ControlSlip(_letterhead(site, dossier, "control", dossier.received_at), dossier.code,
                        dossier.applicant_name, dossier.procedure.name, agency, to_local(dossier.received_at),
                        to_local(dossier.due_at), tuple(rows),
-                       original_due_at=to_local(_due_before(events, moved)) if moved else None)
+                       original_due_at=to_local(moved.previous_due_at) if moved else None)
 
 
 def timeliness(moment: datetime, due: datetime | None) -> str:
@@ -174,50 +162,47 @@ def timeliness(moment: datetime, due: datetime | None) -> str:
     return "early" if to_local(moment).date() < to_local(due).date() else "on_time"
 
 
-def _transfer_timeliness(event: Event) -> str:
-    """Against the transfer day: the day received, or the next working day after 15:00."""
-    by = date.fromisoformat(event.payload["transfer_by"][:10])
-    day = to_local(event.occurred_at).date()
-    return "late" if day > by else "early" if day < by else "on_time"
+def _transfer_timeliness(step: DossierStep) -> str:
+    """Against the transfer day: the day the clock started, or the next working day after 15:00."""
+    day = to_local(step.at).date()
+    return "late" if day > step.transfer_by else "early" if day < step.transfer_by else "on_time"
 
 
-def handoffs(site, dossier, events: list[Event], agency: str) -> list[Handoff]:
+def handoffs(site, dossier, steps: list[DossierStep], agency: str) -> list[Handoff]:
     """The paper file's hand-offs so far, in order, each judged against the appointment then in force."""
-    due, rows, names = None, [], _names(events)
-    for event in events:
-        due = _utc(event.payload.get(NEW_DUE[event.kind])) if event.kind in NEW_DUE else due
-        made = _handoff(event, site.name, event.payload.get("agency") or agency, dossier.applicant_name, due)
+    due, rows, names = None, [], staff_names(steps)
+    for step in steps:
+        due = step.due_at or due  # the appointment after the step (received, supplemented, rescheduled)
+        made = _handoff(step, dossier, site.name, step.agency or agency, due)
         if made is not None:
             row, signer = made
-            rows.append(replace(row, at=to_local(event.occurred_at),
-                                **{f"{signer}_name": names.get(event.actor_id, "")}))
+            signed = {f"{signer}_name": names.get(step.actor_id, "")}
+            rows.append(replace(row, at=to_local(step.at), **signed))
     return rows
 
 
-def _handoff(event: Event, unit: str, agency: str, applicant: str,
+def _handoff(step: DossierStep, dossier, unit: str, agency: str,
              due: datetime | None) -> tuple[Handoff, str] | None:
-    """The row an event makes, and which side the officer who recorded it stands on."""
-    p, at = event.payload, event.occurred_at
-    match event.kind.removeprefix("dossier."):
+    """The row a step makes, and which side the officer who took it stands on."""
+    applicant, at = dossier.applicant_name, step.at
+    match step.type.removeprefix("dossier."):
         case "received":
             return Handoff(applicant, unit, note="Tiếp nhận hồ sơ"), "receiver"
         case "transferred":
-            return Handoff(unit, agency, result=_transfer_timeliness(event)), "sender"
+            return Handoff(unit, agency, result=_transfer_timeliness(step)), "sender"
         case "supplement_requested":
-            return Handoff(agency, unit, note="Yêu cầu bổ sung: " + "; ".join(p.get("items", []))), "receiver"
+            return Handoff(agency, unit, note="Yêu cầu bổ sung: " + "; ".join(step.items)), "receiver"
         case "supplemented":
             return Handoff(unit, agency, note="Đã bổ sung hồ sơ"), "sender"
         case "result_ready":
-            return Handoff(agency, unit, result=timeliness(at, due), note=p.get("note", "")), "receiver"
+            return Handoff(agency, unit, result=timeliness(at, due), note=dossier.result_note), "receiver"
         case "returned":
-            proxy = p.get("collected_by") == "proxy"
-            collector = f"{p.get('proxy_name')} (nhận thay)" if proxy else applicant
-            note = p.get("authorisation", "")
-            return Handoff(unit, collector, result=timeliness(at, due), note=note), "sender"
+            collector = f"{step.proxy_name} (nhận thay)" if step.collected_by == "proxy" else applicant
+            return Handoff(unit, collector, result=timeliness(at, due), note=step.authorisation), "sender"
         case "refused":
-            return Handoff(agency, unit, note="Từ chối giải quyết: " + p.get("reasons", "")), "receiver"
+            return Handoff(agency, unit, note="Từ chối giải quyết: " + step.reason), "receiver"
         case "stopped":
-            return Handoff(agency, unit, note="Dừng giải quyết: " + p.get("reason", "")), "receiver"
+            return Handoff(agency, unit, note="Dừng giải quyết: " + step.reason), "receiver"
     return None
 
 
@@ -238,7 +223,10 @@ def log_period(start_text: str | None, end_text: str | None) -> tuple[date, date
 
 
 def logged_dossiers(site, start: date, end: date) -> list[Dossier]:
-    """Dossiers received from `start` to `end` (Vietnamese days), in log-number order."""
+    """Dossiers received from `start` to `end` (Vietnamese days), in log-number order.
+
+    By `received_at`, which a supplement never moves: the log lists a dossier on the day it came in.
+    """
     begin, finish = local_day_bounds(start)[0], local_day_bounds(end)[1]
     return list(db.session.scalars(
         select(Dossier).where(Dossier.site_id == site.id, Dossier.received_at >= begin,
@@ -251,29 +239,32 @@ def tracking_log(site, dossiers: list[Dossier], start: date, end: date) -> Track
     head = Letterhead(site.parent_agency, site.name, place_of(site), business_date(), form_no, title, None)
     received = sorted((row for row in dossiers if row.received_at),
                       key=lambda row: (row.log_number or 0, row.received_at))
-    events = _transfers_and_returns([d.id for d in received])
-    return TrackingLog(head, start, end, tuple(_log_entry(site, d, events.get(d.id, [])) for d in received))
+    steps = _transfers_and_returns([d.id for d in received])
+    return TrackingLog(head, start, end, tuple(_log_entry(site, d, steps.get(d.id, [])) for d in received))
+
+
+def lead_agencies(site, dossiers: list[Dossier]) -> dict:
+    """Each dossier's lead agency (the one it was transferred to, else the procedure's), by id."""
+    steps = _transfers_and_returns([d.id for d in dossiers])
+    return {d.id: _lead_agency(site, d, steps.get(d.id, [])) for d in dossiers}
 
 
 def _transfers_and_returns(dossier_ids: list) -> dict:
-    """Each dossier's transfer and return events, in one query for the whole log."""
+    """Each dossier's transfer and return steps, in one query for the whole log."""
     by_dossier = {}
-    kinds = ("dossier.transferred", "dossier.returned")
-    query = (select(Event).where(Event.aggregate_id.in_(dossier_ids), Event.kind.in_(kinds))
-             .order_by(Event.seq))
-    for event in db.session.scalars(query) if dossier_ids else ():
-        by_dossier.setdefault(event.aggregate_id, []).append(event)
+    for step in dossier_steps(dossier_ids, "dossier.transferred", "dossier.returned") if dossier_ids else ():
+        by_dossier.setdefault(step.dossier_id, []).append(step)
     return by_dossier
 
 
-def _log_entry(site, dossier: Dossier, events: list[Event]) -> LogEntry:
-    returned = _last(events, "dossier.returned")
+def _log_entry(site, dossier: Dossier, steps: list[DossierStep]) -> LogEntry:
+    returned = _last(steps, "dossier.returned")
     channel = CHANNELS.get(dossier.channel, "")
-    if returned and returned.payload.get("collected_by") == "proxy":
-        channel += f"; nhận thay: {returned.payload.get('proxy_name', '')}"
+    if returned and returned.collected_by == "proxy":
+        channel += f"; nhận thay: {returned.proxy_name}"
     outcome = STATUS_LABELS[dossier.status] if dossier.status in ("refused", "stopped") else ""
     return LogEntry(dossier.log_number, dossier.code, dossier.procedure.name, dossier.applicant_name,
-                    dossier.applicant_address, dossier.applicant_phone, _lead_agency(site, dossier, events),
+                    dossier.applicant_address, dossier.applicant_phone, _lead_agency(site, dossier, steps),
                     to_local(dossier.received_at), to_local(dossier.due_at),
                     to_local(dossier.returned_at) if dossier.returned_at else None, outcome, channel)
 

@@ -1,4 +1,4 @@
-"""A received dossier's legal steps, each an event with who, when and why.
+"""A received dossier's legal steps, each a DossierStep row and its event: who, when and why.
 
 received → transferred → (supplement_requested → supplemented→transferred)* → result_ready → returned
 Any open dossier may be refused after appraisal or stopped at the applicant's request (Decree 118);
@@ -15,8 +15,7 @@ from motcua.extensions import db
 from . import DomainError
 from .calendar import calendar_for, due_from, local_date
 from .clock import VN, fmt_date, local_day_bounds, to_local, utcnow
-from .dossiers import clean
-from .events import record_event
+from .dossiers import clean, record_step
 
 OPEN = ("received", "transferred", "supplement_requested")
 STATUS_LABELS = {
@@ -39,21 +38,15 @@ def _require(dossier, *statuses: str) -> None:
                           code=dossier.code or "—", state=STATUS_LABELS.get(dossier.status, dossier.status))
 
 
-def _record(dossier, kind: str, officer, **payload) -> None:
-    payload = {"code": dossier.code, "status": dossier.status, **payload}
-    record_event(dossier.site_id, kind, dossier.id, payload, officer.id if officer else None)
-
-
 def transfer(site, dossier, officer, agency: str) -> None:
-    """Hand the file to the processing agency: same working day, or the next if received after 15:00."""
+    """Hand the file to the processing agency: the day the clock started, or the next if after 15:00."""
     _require(dossier, "received")
-    agency = clean(agency, 200) or dossier.procedure.agency
-    calendar = calendar_for(site)
-    deadline = calendar.clock_start(to_local(dossier.received_at))
-    on_time = local_date(utcnow()) <= deadline
+    now = utcnow()
+    deadline = calendar_for(site).clock_start(to_local(dossier.clock_started_at))
     dossier.status = "transferred"
-    _record(dossier, "dossier.transferred", officer, agency=agency, transfer_by=deadline.isoformat(),
-            on_time=on_time)
+    record_step("dossier.transferred", dossier, officer, now,
+                agency=clean(agency, 200) or dossier.procedure.agency, transfer_by=deadline,
+                on_time=local_date(now) <= deadline)
 
 
 def request_supplement(site, dossier, officer, items: list[str], reason: str) -> None:
@@ -62,28 +55,32 @@ def request_supplement(site, dossier, officer, items: list[str], reason: str) ->
     items = [clean(item) for item in items if clean(item)]
     if not items:
         raise DomainError("Hãy ghi rõ giấy tờ cần bổ sung.")
-    calendar = calendar_for(site)
-    late = calendar.working_days_between(local_date(dossier.received_at), local_date(utcnow())) \
+    now = utcnow()
+    # Counted from the clock's start: after a supplement the window opens again.
+    late = calendar_for(site).working_days_between(local_date(dossier.clock_started_at), local_date(now)) \
         > SUPPLEMENT_WINDOW_DAYS
     dossier.status, dossier.missing = "supplement_requested", items
-    _record(dossier, "dossier.supplement_requested", officer, items=items, reason=clean(reason, 1000),
-            beyond_three_working_days=late)
+    record_step("dossier.supplement_requested", dossier, officer, now, items=items,
+                reason=clean(reason, 1000), late=late)
 
 
 def supplemented(site, dossier, officer) -> None:
-    """The applicant completed the file: the deadline restarts from zero (Art. 19(4))."""
+    """The applicant completed the file: the legal clock restarts from zero (Art. 19(4)).
+
+    received_at stays: it fixes the code, the log number and the day the log lists the dossier.
+    """
     _require(dossier, "supplement_requested")
     now = utcnow()
     dossier.status, dossier.missing = "transferred", []
-    dossier.received_at = now
+    dossier.clock_started_at = now
     dossier.due_at = due_from(calendar_for(site), now, dossier.procedure)
-    _record(dossier, "dossier.supplemented", officer, due_at=dossier.due_at.isoformat())
+    record_step("dossier.supplemented", dossier, officer, now)
 
 
 def result_ready(site, dossier, officer, note: str = "") -> None:
     _require(dossier, "received", "transferred")
     dossier.status, dossier.result_note = "result_ready", clean(note, 1000)
-    _record(dossier, "dossier.result_ready", officer, note=dossier.result_note)
+    record_step("dossier.result_ready", dossier, officer, utcnow())
 
 
 def return_result(site, dossier, officer, collected_by: str, id_checked: bool, proxy_name: str = "",
@@ -98,9 +95,9 @@ def return_result(site, dossier, officer, collected_by: str, id_checked: bool, p
         raise DomainError("Người nhận thay phải ghi họ tên và giấy ủy quyền.")
     now = utcnow()
     dossier.status, dossier.returned_at = "returned", now
-    _record(dossier, "dossier.returned", officer, collected_by=collected_by,
-            proxy_name=clean(proxy_name, 120), authorisation=clean(authorisation, 200),
-            on_time=now <= dossier.due_at)
+    record_step("dossier.returned", dossier, officer, now, collected_by=collected_by,
+                proxy_name=clean(proxy_name, 120), authorisation=clean(authorisation, 200),
+                on_time=now <= dossier.due_at)
 
 
 def refuse(site, dossier, officer, reasons: str) -> None:
@@ -110,14 +107,14 @@ def refuse(site, dossier, officer, reasons: str) -> None:
     if not reasons:
         raise DomainError("Hãy ghi rõ lý do từ chối giải quyết.")
     dossier.status, dossier.reasons = "refused", reasons
-    _record(dossier, "dossier.refused", officer, reasons=reasons)
+    record_step("dossier.refused", dossier, officer, utcnow(), reason=reasons)
 
 
 def stop(site, dossier, officer, reason: str) -> None:
     """The applicant asked to stop before a decision (Decree 118 Art. 21)."""
     _require(dossier, *OPEN)
     dossier.status, dossier.reasons = "stopped", clean(reason, 2000)
-    _record(dossier, "dossier.stopped", officer, reason=dossier.reasons)
+    record_step("dossier.stopped", dossier, officer, utcnow(), reason=dossier.reasons)
 
 
 def reschedule(site, dossier, officer, reason: str, new_date) -> None:
@@ -129,33 +126,32 @@ def reschedule(site, dossier, officer, reason: str, new_date) -> None:
     reason = clean(reason, 1000)
     if not reason:
         raise DomainError("Hãy ghi rõ lý do chậm trễ.")
+    now = utcnow()
     calendar = calendar_for(site)
     due_day = local_date(dossier.due_at)
-    if calendar.working_days_between(local_date(utcnow()), due_day) < 1:
+    if calendar.working_days_between(local_date(now), due_day) < 1:
         raise DomainError("Phải xin lỗi và hẹn lại chậm nhất 1 ngày làm việc trước hạn trả ({due}).",
                           due=fmt_date(due_day))
     if new_date is None or new_date <= due_day or not calendar.is_working_day(new_date):
         raise DomainError("Ngày hẹn mới phải là một ngày làm việc sau ngày hẹn cũ ({due}).",
                           due=fmt_date(due_day))
+    previous = dossier.due_at
     new_due = datetime.combine(new_date, calendar.return_time, tzinfo=VN)
     dossier.due_at = new_due.astimezone(UTC).replace(tzinfo=None)
     dossier.rescheduled = True
-    _record(dossier, "dossier.rescheduled", officer, reason=reason, new_due_at=dossier.due_at.isoformat(),
-            original_due_at=dossier.original_due_at.isoformat())
+    record_step("dossier.rescheduled", dossier, officer, now, reason=reason, previous_due_at=previous)
 
 
 def flag_overdue(site) -> int:
     """Record once, for every open dossier past its date, that it is overdue (never silently)."""
     now = utcnow()
-    late = db.session.scalars(
+    late = list(db.session.scalars(
         select(Dossier).where(Dossier.site_id == site.id, Dossier.status.in_(OPEN + ("result_ready",)))
-        .where(Dossier.due_at < now, Dossier.overdue_at.is_(None)))
-    count = 0
+        .where(Dossier.due_at < now, Dossier.overdue_at.is_(None))))
     for dossier in late:
         dossier.overdue_at = now
-        _record(dossier, "dossier.overdue", None, due_at=dossier.due_at.isoformat())
-        count += 1
-    return count
+        record_step("dossier.overdue", dossier, None, now)
+    return len(late)
 
 
 def note_late_reason(site, dossier, officer, reason: str) -> None:
@@ -163,10 +159,11 @@ def note_late_reason(site, dossier, officer, reason: str) -> None:
     reason = clean(reason, 1000)
     if not reason:
         raise DomainError("Hãy ghi rõ lý do chậm trễ.")
-    if dossier.due_at is None or dossier.due_at >= utcnow():
+    now = utcnow()
+    if dossier.due_at is None or dossier.due_at >= now:
         raise DomainError("Hồ sơ {code} chưa quá hạn.", code=dossier.code or "—")
     dossier.late_reason = reason
-    _record(dossier, "dossier.late_reason", officer, reason=reason)
+    record_step("dossier.late_reason", dossier, officer, now, reason=reason)
 
 
 def watch_counts(site) -> dict:

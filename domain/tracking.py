@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 from sqlalchemy import select
 
-from models import Dossier, Event
+from models import Attachment, Dossier, DossierStep, StaffUser
 from motcua.extensions import db
 
 from .lifecycle import STATUS_LABELS
@@ -61,9 +61,9 @@ def find_for_tracking(code: str, check: str) -> Dossier | None:
 
 def public_view(dossier: Dossier) -> dict:
     """Procedure, status, appointment and dated history; the applicant only as a masked name."""
-    events = db.session.scalars(
-        select(Event).where(Event.aggregate_id == dossier.id, Event.kind.in_(HISTORY_LABELS))
-        .order_by(Event.seq))
+    steps = db.session.scalars(
+        select(DossierStep).where(DossierStep.dossier_id == dossier.id, DossierStep.type.in_(HISTORY_LABELS))
+        .order_by(DossierStep.at, DossierStep.id))
     return {
         "code": dossier.code,
         "procedure": dossier.procedure.name,
@@ -73,8 +73,30 @@ def public_view(dossier: Dossier) -> dict:
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
         "rescheduled": dossier.rescheduled,
-        "history": [(event.occurred_at, HISTORY_LABELS[event.kind]) for event in events],
+        "history": [(step.at, HISTORY_LABELS[step.type]) for step in steps],
     }
+
+
+def staff_history(dossier: Dossier) -> list[tuple]:
+    """Every step and scanned paper of a dossier, oldest first: (when, label, officer, detail)."""
+    steps = db.session.execute(
+        select(DossierStep, StaffUser.full_name).outerjoin(StaffUser, StaffUser.id == DossierStep.actor_id)
+        .where(DossierStep.dossier_id == dossier.id)).all()
+    scans = db.session.execute(
+        select(Attachment, StaffUser.full_name)
+        .outerjoin(StaffUser, StaffUser.id == Attachment.uploaded_by_id)
+        .where(Attachment.dossier_id == dossier.id)).all()
+    rows = [(step.at, step.id, STAFF_LABELS.get(step.type, step.type), actor or "", _detail(dossier, step))
+            for step, actor in steps]
+    rows += [(item.created_at, item.id, STAFF_LABELS["dossier.document_scanned"], actor or "", item.document)
+             for item, actor in scans]
+    return [(at, label, actor, detail) for at, _, label, actor, detail in sorted(rows, key=lambda r: r[:2])]
+
+
+def _detail(dossier: Dossier, step: DossierStep) -> str:
+    if step.type == "dossier.result_ready":
+        return dossier.result_note
+    return step.reason or step.agency
 
 
 def split_scanned_url(text: str) -> tuple[str, str]:

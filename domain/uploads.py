@@ -9,6 +9,7 @@ PDF is stored byte for byte, because re-writing it would break the digital signa
 electronic certified copy (bản sao điện tử có chứng thực).
 
 The caller passes `<instance>/uploads`, outside `static/`, and serves files as attachments.
+`attach_scan` then adds the checked file to its dossier, with its event.
 """
 
 import hashlib
@@ -25,7 +26,11 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from models import Attachment
+from motcua.extensions import db
+
 from . import DomainError, NotFound
+from .events import record
 
 NAME_LIMIT = 80  # characters of the citizen's file name shown in a message
 _KINDS = (  # (magic bytes, media type, extension, Pillow format or None for PDF)
@@ -80,6 +85,16 @@ def check_and_store(
     return StoredFile(
         stored_name, media_type, len(content), hashlib.sha256(content).hexdigest(), pages, width, height
     )
+
+
+def attach_scan(dossier, officer, document: str, stored: StoredFile) -> Attachment:
+    """Attach a checked, stored scan to `dossier` and record that it was scanned."""
+    attachment = Attachment(site_id=dossier.site_id, dossier_id=dossier.id, document=document,
+                            stored_name=stored.stored_name, media_type=stored.media_type, size=stored.size,
+                            sha256=stored.sha256, uploaded_by_id=officer.id)
+    db.session.add(attachment)
+    record("dossier.document_scanned", attachment, actor=officer)
+    return attachment
 
 
 def read_stored(directory: Path, stored_name: str) -> bytes:

@@ -11,8 +11,11 @@ import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from domain import dossiers as dossier_operations
+from domain import lifecycle
 from domain.clock import VN, to_local, utcnow
-from models import CalendarOverride, Dossier, Event, Procedure
+from domain.events import record
+from models import CalendarOverride, Counter, Dossier, Event, Procedure
 from motcua.extensions import db
 from motcua.transactions import write_transaction
 
@@ -49,6 +52,22 @@ def step(officer, row, name, **form):
     return officer.post(f"/counter/dossiers/{row.id}/steps/{name}", form)
 
 
+def travel(monkeypatch, to: datetime) -> None:
+    """Take the dossier operations' clock to `to` (naive UTC), still running: their steps, dates,
+    numbers and the overdue watch are as if it were then. The event log keeps the real time."""
+    offset = to - utcnow()
+    for module in (dossier_operations, lifecycle):
+        monkeypatch.setattr(module, "utcnow", lambda: utcnow() + offset)
+
+
+def set_counter_printer(app, number: int, url: str) -> None:
+    """Point counter `number` at a printer, as the admin screen would (with its event)."""
+    with app.app_context(), write_transaction():
+        counter = db.session.scalars(select(Counter).where(Counter.number == number)).one()
+        counter.printer_url = url
+        record("counter.updated", counter, context={"change": "printer"})
+
+
 @pytest.fixture
 def officer(staff):
     return staff("canbo1")
@@ -63,9 +82,10 @@ def test_complete_dossier_is_received_with_code_log_entry_due_date_and_event(app
     assert (row.status, row.log_number, row.rule_set) == ("received", 1, "2025")
     assert row.applicant_phone == "0912345678" and len(row.check) == 6
     assert to_local(row.due_at).hour == 16 and row.due_at > row.received_at
+    assert row.clock_started_at == row.received_at
     with app.app_context():
         event = db.session.scalars(select(Event).where(Event.aggregate_id == row.id)).one()
-    assert event.kind == "dossier.received" and event.payload["code"] == row.code
+    assert event.type == "dossier.received" and event.payload["dossier"]["code"] == row.code
     second = dossier(app, intake(officer, app, code="1.004194"))
     assert second.code.endswith("-0002") and second.log_number == 2
 
@@ -142,16 +162,24 @@ def test_card_scan_fills_the_applicant_and_a_returning_citizen_is_offered_old_de
     assert garbage.status_code == 422 and "không phải của thẻ Căn cước" in garbage.get_data(as_text=True)
 
 
-def test_full_lifecycle_with_supplement_restarting_the_deadline(app, officer):
+def test_full_lifecycle_with_supplement_restarting_the_deadline(app, officer, monkeypatch):
+    travel(monkeypatch, utcnow() - timedelta(days=2))  # the citizen comes back two days later
     row = dossier(app, intake(officer, app))
     assert step(officer, row, "transfer", agency="UBND xã Tân Cương").status_code == 200
     assert step(officer, row, "request-supplement", items="Bản sao giấy khai sinh").status_code == 200
     assert dossier(app).status == "supplement_requested"
-    with app.app_context(), write_transaction():  # the citizen comes back two days later
-        db.session.get(Dossier, row.id).received_at = utcnow() - timedelta(days=2)
+    travel(monkeypatch, utcnow())
     step(officer, row, "supplemented")
     restarted = dossier(app)
-    assert restarted.status == "transferred" and restarted.received_at > utcnow() - timedelta(minutes=1)
+    assert restarted.status == "transferred" and restarted.clock_started_at > utcnow() - timedelta(minutes=1)
+    assert (restarted.received_at, restarted.code, restarted.log_number) == (row.received_at, row.code, 1)
+    with app.app_context():
+        from domain.calendar import calendar_for, due_from
+        from domain.site import current_site
+
+        procedure = db.session.get(Procedure, row.procedure_id)
+        restarted_due = due_from(calendar_for(current_site()), restarted.clock_started_at, procedure)
+    assert restarted.due_at == restarted_due and restarted.original_due_at == row.due_at
     step(officer, row, "result-ready", note="Trích lục cải chính số 12")
     refused = step(officer, row, "return", collected_by="applicant")
     assert refused.status_code == 409 and "giấy tờ tùy thân" in refused.get_data(as_text=True)
@@ -161,7 +189,7 @@ def test_full_lifecycle_with_supplement_restarting_the_deadline(app, officer):
     final = dossier(app)
     assert final.status == "returned" and final.returned_at is not None
     with app.app_context():
-        kinds = db.session.scalars(select(Event.kind).where(Event.aggregate_id == row.id)
+        kinds = db.session.scalars(select(Event.type).where(Event.aggregate_id == row.id)
                                    .order_by(Event.seq)).all()
     assert kinds == ["dossier.received", "dossier.transferred", "dossier.supplement_requested",
                      "dossier.supplemented", "dossier.result_ready", "dossier.returned"]
@@ -202,25 +230,24 @@ def test_apology_moves_the_date_once_and_only_a_working_day_ahead(app, officer):
     assert second.status_code == 409 and "lần thứ hai" in second.get_data(as_text=True)
 
 
-def test_apology_on_the_last_day_is_too_late(app, officer):
+def test_apology_on_the_last_day_is_too_late(app, officer, monkeypatch):
     row = dossier(app, intake(officer, app, code="1.004859"))
-    with app.app_context(), write_transaction():  # due today: less than a working day left
-        db.session.get(Dossier, row.id).due_at = utcnow() + timedelta(hours=1)
+    travel(monkeypatch, row.due_at - timedelta(hours=1))  # due today: less than a working day left
     response = step(officer, row, "reschedule", reason="Chậm", new_date="31/12/2030")
     assert response.status_code == 409 and "chậm nhất 1 ngày làm việc" in response.get_data(as_text=True)
 
 
-def test_overdue_watch_shows_what_is_late_due_today_and_next(app, officer):
-    rows = [dossier(app, intake(officer, app)) for _ in range(3)]
-    with app.app_context(), write_transaction():
-        db.session.get(Dossier, rows[0].id).due_at = utcnow() - timedelta(hours=2)
-        db.session.get(Dossier, rows[1].id).due_at = utcnow() + timedelta(minutes=1)
+def test_overdue_watch_shows_what_is_late_due_today_and_next(app, officer, monkeypatch):
+    travel(monkeypatch, utcnow() - timedelta(days=7))  # a week earlier: due days before the others
+    rows = [dossier(app, intake(officer, app))]
+    travel(monkeypatch, utcnow())
+    rows += [dossier(app, intake(officer, app)) for _ in range(2)]
+    travel(monkeypatch, rows[1].due_at - timedelta(minutes=1))
     html = officer.get("/counter/dossiers").get_data(as_text=True)
     overdue = html[html.index('id="watch-overdue"'):html.index('id="watch-today"')]
     today = html[html.index('id="watch-today"'):html.index('id="watch-next_day"')]
     assert rows[0].code in overdue and rows[1].code not in overdue
-    crosses_midnight = to_local(utcnow() + timedelta(minutes=1)).date() != to_local(utcnow()).date()
-    assert rows[1].code in today or crosses_midnight
+    assert rows[1].code in today and rows[2].code in today
 
 
 def test_public_page_masks_the_applicant_and_hides_id_phone_address(app, officer, client):
@@ -297,7 +324,9 @@ def test_make_up_saturday_from_the_override_table_counts(app, officer):
     now = datetime.now(VN)
     saturday = (now + timedelta(days=(5 - now.weekday()) % 7 or 7)).date()
     with app.app_context(), write_transaction():
-        db.session.add(CalendarOverride(site_id=site_id, day=saturday, working=True, note="Làm bù"))
+        override = CalendarOverride(site_id=site_id, day=saturday, working=True, note="Làm bù")
+        db.session.add(override)
+        record("calendar.set", override)
     from domain.calendar import calendar_for
     from domain.site import current_site
 
@@ -335,21 +364,20 @@ def test_scanned_paper_is_checked_stored_outside_static_and_shown_to_staff_only(
     assert fake.status_code == 409 and "không phải PDF, JPEG hoặc PNG" in fake.get_data(as_text=True)
 
 
-def test_a_dossier_cannot_pass_its_date_silently(app, officer, staff):
+def test_a_dossier_cannot_pass_its_date_silently(app, officer, staff, monkeypatch):
     from domain.lifecycle import flag_overdue
     from domain.site import current_site
 
     row = dossier(app, intake(officer, app))
     early = step(officer, row, "late-reason", reason="Chờ UBND ký")
     assert early.status_code == 409 and "chưa quá hạn" in early.get_data(as_text=True)
-    with app.app_context(), write_transaction():
-        db.session.get(Dossier, row.id).due_at = utcnow() - timedelta(minutes=5)
+    travel(monkeypatch, row.due_at + timedelta(minutes=5))
     with app.app_context(), write_transaction():
         assert flag_overdue(current_site()) == 1
     with app.app_context(), write_transaction():
         assert flag_overdue(current_site()) == 0  # recorded once
     with app.app_context():
-        kinds = db.session.scalars(select(Event.kind).where(Event.aggregate_id == row.id)).all()
+        kinds = db.session.scalars(select(Event.type).where(Event.aggregate_id == row.id)).all()
     assert kinds.count("dossier.overdue") == 1
     listing = officer.get("/counter/dossiers").get_data(as_text=True)
     assert "Chưa ghi lý do quá hạn" in listing
@@ -364,7 +392,6 @@ def test_a_dossier_cannot_pass_its_date_silently(app, officer, staff):
 
 def test_thermal_receipt_goes_to_the_counter_printer_and_its_qr_leads_to_the_dossier(app, staff, client):
     from domain.printing import process_due_jobs
-    from models import Counter
 
     from .support.escpos_decode import printed_page
     from .support.fake_printer import FakePrinter
@@ -372,9 +399,7 @@ def test_thermal_receipt_goes_to_the_counter_printer_and_its_qr_leads_to_the_dos
 
     printer = FakePrinter("online")
     try:
-        with app.app_context(), write_transaction():
-            counter = db.session.scalars(select(Counter).where(Counter.number == 2)).one()
-            counter.printer_url = f"{printer.url}?width=384"
+        set_counter_printer(app, 2, f"{printer.url}?width=384")
         officer = at_counter(staff, app, 2)
         row = dossier(app, intake(officer, app))
         response = officer.post(f"/counter/dossiers/{row.id}/print-slip")

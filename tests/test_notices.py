@@ -1,5 +1,5 @@
 """Mẫu 02, 03, 04, the stop notice, the control slip and the tracking log: exact Vietnamese text,
-built from dossiers and their events, numbered by the dossier's rule set, served to staff only."""
+built from dossiers and their steps, numbered by the dossier's rule set, served to staff only."""
 
 import io
 import unicodedata
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from counter.forms import bp as forms_bp
 from domain import DomainError, form_data
-from domain.clock import to_local
+from domain.clock import VN, to_local
 from domain.rules import rule_set
 from domain.site import current_site
 from hardware.forms import (
@@ -33,9 +33,11 @@ from hardware.forms import (
     notice_pdf,
     tracking_log_pdf,
 )
-from models import Dossier, Event, Procedure
+from models import Dossier, Procedure
 from motcua.extensions import db
-from motcua.transactions import transactional, write_transaction
+from motcua.transactions import transactional
+
+from .test_dossiers import travel
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "control-slip.png"
 UNIT = "Trung tâm Phục vụ hành chính công xã Tân Cương"
@@ -230,7 +232,7 @@ def test_tracking_log_is_landscape_repeats_its_heading_and_keeps_the_order_given
     assert all("STT Mã hồ sơ Tên thủ tục hành chính" in heading for heading in headings)
 
 
-# Built from dossiers and their events.
+# Built from dossiers and their steps.
 
 @pytest.fixture
 def forms_app(app):
@@ -300,31 +302,21 @@ def test_supplement_during_appraisal_and_refusal_at_intake(forms_app, officer):
         build(forms_app, form_data.refusal_form, dossier_id)
 
 
-def retime(app, dossier_id, received: datetime, due: datetime, times: dict[str, datetime]) -> None:
-    """Move a dossier and its events to fixed UTC times, so early / on time / late are certain."""
-    with app.app_context(), write_transaction():
-        row = db.session.get(Dossier, dossier_id)
-        row.received_at, row.due_at, row.original_due_at = received, due, due
-        for event in db.session.scalars(select(Event).where(Event.aggregate_id == dossier_id)):
-            event.occurred_at = times.get(event.kind, event.occurred_at)
-            if event.kind == "dossier.received":
-                event.payload = {**event.payload, "due_at": due.isoformat()}
-            if event.kind == "dossier.transferred":
-                event.payload = {**event.payload, "transfer_by": to_local(received).date().isoformat()}
-
-
-def test_control_slip_follows_the_file_from_intake_to_return_judging_each_step(forms_app, officer):
+def test_control_slip_follows_the_file_from_intake_to_return_judging_each_step(forms_app, officer,
+                                                                             monkeypatch):
+    # Fixed UTC times, so early / on time / late are certain: received 09:00 Monday (Vietnam),
+    # due 16:00 Thursday (three working days).
+    travel(monkeypatch, datetime(2026, 11, 16, 2, 0))
     dossier_id = intake(officer, forms_app)
+    travel(monkeypatch, datetime(2026, 11, 16, 7, 30))
     step(officer, dossier_id, "transfer", agency="Công chức Tư pháp - Hộ tịch")
+    travel(monkeypatch, datetime(2026, 11, 18, 3, 0))
     step(officer, dossier_id, "result-ready", note="Trích lục cải chính số 12")
+    travel(monkeypatch, datetime(2026, 11, 19, 10, 0))
     step(officer, dossier_id, "return", collected_by="proxy", id_checked="on", proxy_name="Lê Văn Bình",
          authorisation="Giấy ủy quyền số 5/UQ")
-    received, due = datetime(2026, 11, 16, 2, 0), datetime(2026, 11, 19, 9, 0)  # 09:00 Mon, 16:00 Thu in VN
-    retime(forms_app, dossier_id, received, due, {
-        "dossier.received": received, "dossier.transferred": datetime(2026, 11, 16, 7, 30),
-        "dossier.result_ready": datetime(2026, 11, 18, 3, 0),
-        "dossier.returned": datetime(2026, 11, 19, 10, 0)})
     slip = build(forms_app, form_data.control_slip, dossier_id)
+    assert slip.due_at == datetime(2026, 11, 19, 16, 0, tzinfo=VN)
     assert [(row.sender, row.receiver, row.result) for row in slip.handoffs] == [
         (NAME, UNIT, ""), (UNIT, "Công chức Tư pháp - Hộ tịch", "on_time"),
         ("Công chức Tư pháp - Hộ tịch", UNIT, "early"), (UNIT, "Lê Văn Bình (nhận thay)", "late")]
@@ -339,19 +331,19 @@ def test_control_slip_follows_the_file_from_intake_to_return_judging_each_step(f
                     "Giấy ủy quyền số 5/UQ")
 
 
-def test_open_dossier_slip_has_blank_rows_for_the_steps_to_come_and_old_dossiers_use_2018_numbers(forms_app,
-                                                                                                  officer):
+def test_open_dossier_slip_has_blank_rows_for_the_steps_to_come_and_old_dossiers_use_2018_numbers(
+        forms_app, officer, monkeypatch):
     dossier_id = intake(officer, forms_app)
     slip = build(forms_app, form_data.control_slip, dossier_id)
     assert [(row.receiver, row.at is None) for row in slip.handoffs] == [
         (UNIT, False), ("UBND cấp xã", True), (UNIT, True), (NAME, True)]
     assert (slip.head.form_no, slip.head.number) == ("06", "0001/PKS")
-    with forms_app.app_context(), write_transaction():
-        db.session.get(Dossier, dossier_id).rule_set = "2018"
-    old = control_slip_pdf(build(forms_app, form_data.control_slip, dossier_id))
+    travel(monkeypatch, datetime(2025, 6, 30, 2, 0))  # the last day of the 2018 rules
+    old_id = intake(officer, forms_app)
+    old = control_slip_pdf(build(forms_app, form_data.control_slip, old_id))
     assert "Mẫu số 05" in flat(old) and "Mẫu số 06" not in flat(old)
     with pytest.raises(DomainError, match="không có mẫu thông báo dừng"):
-        build(forms_app, form_data.stop_form, dossier_id)
+        build(forms_app, form_data.stop_form, old_id)
 
 
 def later_working_day(due: date) -> date:
@@ -402,6 +394,33 @@ def test_tracking_log_lists_the_period_in_log_number_order(forms_app, officer):
     assert log.head.form_no == "07" and log.head.number is None
     text = flat(tracking_log_pdf(log))
     assert in_order(text, names[0], names[1], "Từ chối giải quyết", names[2])
+
+
+def test_the_log_lists_a_supplemented_dossier_on_the_day_it_first_came_in(forms_app, officer, monkeypatch):
+    from domain.receipts import receipt_payload
+
+    travel(monkeypatch, datetime(2026, 11, 16, 2, 0))  # 09:00 Monday in Vietnam
+    dossier_id = intake(officer, forms_app)
+    step(officer, dossier_id, "transfer")
+    travel(monkeypatch, datetime(2026, 11, 17, 3, 0))
+    step(officer, dossier_id, "request-supplement", items="Bản sao giấy khai sinh")
+    travel(monkeypatch, datetime(2026, 11, 20, 3, 0))  # 10:00 Friday: the papers came, the clock restarts
+    step(officer, dossier_id, "supplemented")
+    monday, friday = date(2026, 11, 16), date(2026, 11, 20)
+    with forms_app.app_context():
+        site = current_site()
+        row = db.session.get(Dossier, dossier_id)
+        listed = {day: form_data.logged_dossiers(site, day, day) for day in (monday, friday)}
+        log = form_data.tracking_log(site, listed[monday], monday, monday)
+        receipt = receipt_payload(site, row, OFFICER, "http://localhost")
+    assert [d.id for d in listed[monday]] == [dossier_id] and listed[friday] == []
+    [entry] = log.entries
+    assert (entry.number, entry.dossier_code[-11:]) == (1, "261116-0001")
+    assert entry.received_at.strftime("%H:%M %d/%m/%Y") == "09:00 16/11/2026"
+    # Three working days from the Friday: Monday, Wednesday, Thursday (24/11 is Vietnamese Culture Day).
+    assert entry.due_at == datetime(2026, 11, 26, 16, 0, tzinfo=VN)
+    assert to_local(row.clock_started_at).strftime("%H:%M %d/%m/%Y") == "10:00 20/11/2026"
+    assert receipt["received_at"].startswith("2026-11-16T09:00")
 
 
 def test_routes_serve_each_form_to_staff_and_refuse_forms_a_dossier_does_not_have(forms_app, officer, client):

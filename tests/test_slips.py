@@ -8,22 +8,20 @@ from sqlalchemy import select
 from domain.printing import process_due_jobs
 from hardware.compact import compact_ticket
 from hardware.profiles import resolve
-from models import Counter, PrintJob
+from models import PrintJob
 from motcua.extensions import db
 from motcua.transactions import write_transaction
 
 from .support.escpos_decode import printed_page
 from .support.fake_printer import FakePrinter
 from .test_counter import at_counter
-from .test_dossiers import dossier, intake, step
+from .test_dossiers import dossier, intake, set_counter_printer, step
 
 
 def print_slip(app, staff, row_id, kind, width):
     printer = FakePrinter("online")
     try:
-        with app.app_context(), write_transaction():
-            db.session.scalars(select(Counter).where(Counter.number == 2)).one().printer_url = \
-                f"{printer.url}?width={width}"
+        set_counter_printer(app, 2, f"{printer.url}?width={width}")
         officer = at_counter(staff, app, 2, username="giamsat")
         response = officer.post(f"/counter/dossiers/{row_id}/print-slip", {"kind": kind})
         assert response.status_code == 200, response.get_data(as_text=True)
@@ -78,9 +76,12 @@ def test_compact_url_option_sends_the_small_job(client, app):
     printer = FakePrinter("online")
     try:
         with app.app_context(), write_transaction():
+            from domain.events import record
             from models import Kiosk
 
-            db.session.scalars(select(Kiosk)).one().printer_url = f"{printer.url}?compact=1&profile=TM-T20II"
+            kiosk = db.session.scalars(select(Kiosk)).one()
+            kiosk.printer_url = f"{printer.url}?compact=1&profile=TM-T20II"
+            record("kiosk.updated", kiosk, context={"change": "printer"})
         take(client, app, "A")
         with app.app_context():
             assert process_due_jobs() == 1
@@ -102,8 +103,7 @@ def test_a_printed_slip_keeps_personal_data_only_for_the_reprint_window(client, 
 
     officer = staff("canbo1")
     row = dossier(app, intake(officer, app))
-    with app.app_context(), write_transaction():
-        db.session.scalars(select(Counter).where(Counter.number == 2)).one().printer_url = "preview://"
+    set_counter_printer(app, 2, "preview://")
     supervisor = at_counter(staff, app, 2, username="giamsat")
     assert supervisor.post(f"/counter/dossiers/{row.id}/print-slip", {"kind": "receipt"}).status_code == 200
     take(client, app, "A")  # a ticket on the kiosk's preview printer too
