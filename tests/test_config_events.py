@@ -198,6 +198,8 @@ def test_calendar_cli_records_without_an_actor(app, runner):
     assert runner.invoke(args=["calendar", "set", "04/05/2026", "--off"]).exit_code == 0
     event = the_event(app, "calendar.set")
     assert event.actor_id is None and event.payload["calendar_override"]["working"] is False
+    refused = runner.invoke(args=["calendar", "set", "31/02/2026"])
+    assert refused.exit_code != 0 and "không đúng dạng dd/mm/yyyy" in refused.output
 
 
 def test_editing_a_procedure_in_the_admin_form(app, staff):

@@ -1,0 +1,108 @@
+"""`flask staff …`: staff accounts, each change through domain.staff and recorded as an event."""
+
+from contextlib import contextmanager
+
+import click
+from flask.cli import AppGroup
+
+from .transactions import write_transaction
+
+
+@click.group("staff", cls=AppGroup)
+def staff_group():
+    """Staff accounts: each change is an event (no officer is named as its actor)."""
+
+
+ROLE = click.Choice(["admin", "supervisor", "officer", "postal_officer"])
+
+
+@contextmanager
+def _staff_change(username: str | None = None):
+    """One write transaction yielding the account named `username`; a refusal is a CLI error."""
+    from domain import DomainError
+    from domain.staff import find_staff
+
+    try:
+        with write_transaction():
+            yield find_staff(username) if username is not None else None
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message).format(**exc.params)) from None
+
+
+@staff_group.command("add")
+@click.argument("username")
+@click.argument("full_name")
+@click.option("--role", type=ROLE, default="officer")
+@click.password_option()
+def staff_add(username, full_name, role, password):
+    """Create a staff account, or reset its name, role and password."""
+    from domain.site import current_site
+    from domain.staff import change_password, change_role, create_staff, rename_staff, staff_named
+
+    with _staff_change():
+        user = staff_named(username)
+        if user is None:
+            create_staff(current_site(), None, username, full_name, role, password)
+        else:
+            rename_staff(user, None, full_name)
+            change_role(user, None, role)
+            change_password(user, None, password)
+    click.echo(f"Đã lưu tài khoản {username}.")
+
+
+@staff_group.command("role")
+@click.argument("username")
+@click.argument("role", type=ROLE)
+def staff_role(username, role):
+    """Give USERNAME another role (it applies from the account's next request)."""
+    from domain.staff import change_role
+
+    with _staff_change(username) as user:
+        change_role(user, None, role)
+    click.echo(f"Tài khoản {username}: vai trò {role}.")
+
+
+@staff_group.command("rename")
+@click.argument("username")
+@click.argument("full_name")
+def staff_rename(username, full_name):
+    """Change the full name USERNAME is shown with."""
+    from domain.staff import rename_staff
+
+    with _staff_change(username) as user:
+        rename_staff(user, None, full_name)
+    click.echo(f"Tài khoản {username}: {full_name}.")
+
+
+@staff_group.command("password")
+@click.argument("username")
+@click.password_option()
+def staff_password(username, password):
+    """Set USERNAME's password; every session of the account ends."""
+    from domain.staff import change_password
+
+    with _staff_change(username) as user:
+        change_password(user, None, password)
+    click.echo(f"Đã đổi mật khẩu tài khoản {username}; các phiên đăng nhập cũ đã kết thúc.")
+
+
+@staff_group.command("disable")
+@click.argument("username")
+def staff_disable(username):
+    """Stop USERNAME logging in; its sessions end and the counter it holds closes."""
+    from domain.staff import disable_staff
+
+    with _staff_change(username) as user:
+        disable_staff(user, None)
+    click.echo(f"Đã khoá tài khoản {username}.")
+
+
+@staff_group.command("enable")
+@click.argument("username")
+def staff_enable(username):
+    """Let a disabled USERNAME log in again."""
+    from domain.staff import enable_staff
+
+    with _staff_change(username) as user:
+        enable_staff(user, None)
+    click.echo(f"Đã mở lại tài khoản {username}.")
