@@ -308,7 +308,7 @@ def _save(site, actor, values: dict, current: Procedure | None, source: str) -> 
     if current is None:
         current = Procedure(site_id=site.id, **values)
         db.session.add(current)
-        record("procedure.created", current, actor=actor)
+        record("procedure.created", current, actor=actor, context={"source": source})
         return list(values)
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     for name in changed:

@@ -20,6 +20,7 @@ IDLE = "idle"  # the session expired: idle too long, or past its lifetime
 LOGIN_ELSEWHERE = "login_elsewhere"  # the account logged in again
 OPENED_ELSEWHERE = "opened_elsewhere"  # the officer sat at another counter
 ACCOUNT_DISABLED = "account_disabled"
+PASSWORD_CHANGED = "password_changed"  # every session of the account ended
 
 
 def held_by(officer) -> list[Counter]:

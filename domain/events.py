@@ -134,9 +134,10 @@ def record(type_name: str, *rows, actor=None, context: dict | None = None, delet
 
 
 def _values(name: str, row) -> dict:
-    state = inspect(row)
-    return {column.name: state.attrs[column.key].loaded_value if column.key in state.attrs else None
-            for column in ENTITIES[name].table.columns}
+    """The row's column values as the session holds them (unset on a new row reads as None, as a
+    reload would give it)."""
+    held = inspect(row).dict
+    return {column.name: held.get(column.key) for column in ENTITIES[name].table.columns}
 
 
 # ---- The guard -----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .event_catalogue import TYPES
 # status), the alembic stamp — and the clock, a derived cache set from the last event.
 LOCAL_TABLES = frozenset({"staff_session", "login_attempt", "print_job", "printer_state",
                           "alembic_version", "clock_state"})
-LOCAL_COLUMNS = {"event": {"pushed_at"}}
+LOCAL_COLUMNS = {"event": {"pushed_at", "seq"}}  # seq: this database's order of arrival
 
 
 def source_envelopes(batch: int = 1000):
@@ -111,7 +111,8 @@ def compare(url_a: str, url_b: str) -> Comparison:
 def _rows(conn, name: str) -> list[tuple]:
     table = db.metadata.tables[name]
     skip = LOCAL_COLUMNS.get(name, set())
-    query = select(*(c for c in table.columns if c.name not in skip)).order_by(*table.primary_key.columns)
+    order = [table.c.id] if name == "event" else table.primary_key.columns
+    query = select(*(c for c in table.columns if c.name not in skip)).order_by(*order)
     return [tuple(row) for row in conn.execute(query)]
 
 

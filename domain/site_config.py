@@ -3,6 +3,7 @@ categories and calendar. Each operation records its event after the change, and 
 nothing changed."""
 
 import re
+import uuid
 
 from sqlalchemy import select
 
@@ -154,14 +155,19 @@ def set_category_active(category: PriorityCategory, actor, active: bool) -> None
                actor=actor)
 
 
+def calendar_day_id(site_id, day) -> uuid.UUID:
+    """One id per site and day, the same wherever and whenever it is made."""
+    return uuid.uuid5(site_id, f"calendar:{day.isoformat()}")
+
+
 def set_calendar_day(site, actor, day, working: bool, note: str) -> CalendarOverride:
     """Record an announced swap, make-up Saturday or local closure (replaces that day's entry)."""
     if day is None:
         raise DomainError("Hãy nhập ngày (dd/mm/yyyy).")
     row = db.session.scalars(select(CalendarOverride).where(CalendarOverride.site_id == site.id,
                                                             CalendarOverride.day == day)).first()
-    if row is None:
-        row = CalendarOverride(site_id=site.id, day=day)
+    if row is None:  # the day is the aggregate: set again after a removal, it is the same record
+        row = CalendarOverride(id=calendar_day_id(site.id, day), site_id=site.id, day=day)
         db.session.add(row)
     row.working, row.note = working, " ".join((note or "").split())[:200]
     if row in db.session.new or _changed(row):

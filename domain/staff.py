@@ -13,7 +13,7 @@ from motcua.extensions import db
 
 from . import DomainError
 from .clock import utcnow
-from .counters import ACCOUNT_DISABLED, close_held
+from .counters import ACCOUNT_DISABLED, PASSWORD_CHANGED, close_held
 from .events import record
 from .validation import column_length
 
@@ -71,6 +71,7 @@ def change_password(user: StaffUser, actor, password: str) -> None:
     user.session_version = (user.session_version or 0) + 1
     end_sessions(user)
     record("staff.password_changed", user, actor=actor)
+    close_held(user, actor, PASSWORD_CHANGED)  # its sessions ended: nobody sits at its counter
 
 
 def disable_staff(user: StaffUser, actor) -> None:

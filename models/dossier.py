@@ -139,3 +139,5 @@ class DossierStep(SiteOwned, db.Model):
     transfer_by: Mapped[date | None]
     on_time: Mapped[bool | None]
     late: Mapped[bool | None]  # a supplement asked for beyond three working days
+
+    dossier: Mapped[Dossier] = relationship()

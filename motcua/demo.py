@@ -87,5 +87,5 @@ def seed_procedures(site) -> bool:
     for values in PROCEDURES:
         procedure = Procedure(site_id=site.id, **values)
         db.session.add(procedure)
-        record("procedure.created", procedure)
+        record("procedure.created", procedure, context={"source": "demo"})
     return True

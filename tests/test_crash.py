@@ -50,7 +50,7 @@ def test_every_acknowledged_ticket_survives_repeated_kill_9(tmp_path):
     with sqlite3.connect(server.database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = conn.execute("SELECT queue_letter, number, code FROM ticket").fetchall()
-        events = conn.execute("SELECT count(*) FROM event WHERE kind = 'ticket.issued'").fetchone()[0]
+        events = conn.execute("SELECT count(*) FROM event WHERE type = 'ticket.issued'").fetchone()[0]
         jobs = conn.execute("SELECT count(*) FROM print_job").fetchone()[0]
     codes = [code for _, _, code in stored]
     assert len(codes) == len(set(codes)), "a number was given twice"
