@@ -23,6 +23,7 @@ from motcua.extensions import db
 
 from .event_catalogue import ENTITIES, ROOTS, TYPES
 from .events import InvalidEvent, validate_payload
+from .personal_data import destroy_key
 from .snapshots import row_values
 
 ENVELOPE = ("id", "type", "version", "origin_site_id", "aggregate_type", "aggregate_id", "hlc",
@@ -154,6 +155,8 @@ class _State:
             db.session.execute(insert(EventFlag.__table__).values(
                 event_id=event["id"], aggregate_id=event["aggregate_id"], reason=problem))
             return False
+        if kind.name == "dossier.personal_data_erased":
+            destroy_key(event["aggregate_id"])  # a replica forgets the key the origin destroyed
         root_name = ROOTS.get(self.aggregate_type)
         for name in kind.entities + kind.optional:
             data = event["payload"].get(name)

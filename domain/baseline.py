@@ -39,8 +39,9 @@ def _legacy_rows() -> None:
         elif event.type in ("ticket.called", "ticket.recalled") and event.aggregate_id not in have_calls:
             ticket = db.session.get(Ticket, event.aggregate_id)
             if ticket is not None and payload.get("counter") is not None:
-                db.session.add(TicketCall(site_id=ticket.site_id, ticket_id=ticket.id, code=ticket.code,
-                                          counter_number=int(payload["counter"]), called_at=event.occurred_at))
+                db.session.add(TicketCall(
+                    site_id=ticket.site_id, ticket_id=ticket.id, code=ticket.code,
+                    counter_number=int(payload["counter"]), called_at=event.occurred_at))
     db.session.flush()
 
 

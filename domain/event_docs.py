@@ -18,7 +18,8 @@ def render_catalogue() -> str:
         if kind.context:
             rows += "; context: " + ", ".join(f"`{k}`" for k in kind.context)
         after = "new record" if kind.creates else (", ".join(kind.after) if kind.after else "any")
-        lines.append(f"| `{kind.name}` | {kind.version} | {kind.aggregate} | {rows} | {after} | {kind.meaning} |")
+        lines.append(f"| `{kind.name}` | {kind.version} | {kind.aggregate} | {rows} | {after} "
+                     f"| {kind.meaning} |")
     lines += ["", "### Row schemas (JSON Schema, draft 2020-12)", ""]
     for name, entity in ENTITIES.items():
         schema = entity_schema(name)

@@ -27,7 +27,8 @@ def source_envelopes(batch: int = 1000):
     """Every event of this database, in log order, in wire form."""
     last = 0
     while True:
-        rows = db.session.scalars(select(Event).where(Event.seq > last).order_by(Event.seq).limit(batch)).all()
+        rows = db.session.scalars(select(Event).where(Event.seq > last)
+                                  .order_by(Event.seq).limit(batch)).all()
         if not rows:
             return
         last = rows[-1].seq

@@ -13,6 +13,7 @@ from models import Attachment, Dossier, DossierStep, StaffUser
 from motcua.extensions import db
 
 from .lifecycle import STATUS_LABELS
+from .personal_data import ERASED_NAME
 from .validation import split_url
 
 HISTORY_LABELS = {
@@ -40,6 +41,8 @@ CHECK = re.compile(r"^[0-9A-Z]{4,12}$")  # the "mã tra cứu": ASCII only, comp
 
 def mask_name(name: str) -> str:
     """'Nguyễn Thị Hồng Nhung' → 'Nguyễn T. H. N.': the family name and initials only."""
+    if name == ERASED_NAME:
+        return name  # retention ended: nothing left to mask
     parts = name.split()
     if len(parts) <= 1:
         return (parts[0][0] + ".") if parts else ""

@@ -59,7 +59,8 @@ def replay(target: str, check: bool):
 
 
 @events_group.command("catalogue")
-@click.option("--write", "path", type=click.Path(dir_okay=False), help="Write docs/events.md's catalogue here.")
+@click.option("--write", "path", type=click.Path(dir_okay=False),
+              help="Replace the catalogue in this file (docs/events.md).")
 def catalogue(path):
     """Print the catalogue of event types (the generated part of docs/events.md)."""
     from domain.event_docs import render_catalogue
@@ -68,7 +69,8 @@ def catalogue(path):
     if path:
         from domain.event_docs import replace_catalogue
 
-        Path(path).write_text(replace_catalogue(Path(path).read_text(encoding="utf-8"), text), encoding="utf-8")
+        document = Path(path).read_text(encoding="utf-8")
+        Path(path).write_text(replace_catalogue(document, text), encoding="utf-8")
         click.echo(f"Đã ghi danh mục sự kiện vào {path}.")
     else:
         click.echo(text)
@@ -84,5 +86,23 @@ def baseline():
     click.echo(f"Đã ghi {count} sự kiện ảnh chụp cho dữ liệu cũ.")
 
 
+@click.group("personal-data", cls=AppGroup)
+def personal_data_group():
+    """Personal data kept by this site, and its erasure when retention ends."""
+
+
+@personal_data_group.command("erase-expired")
+def erase_expired_command():
+    """Erase the personal data of dossiers closed longer ago than PERSONAL_DATA_RETENTION_DAYS."""
+    from domain.retention import delete_scans, erase_expired
+    from domain.site import current_site
+
+    with write_transaction():
+        count, files = erase_expired(current_site())
+    delete_scans(files)
+    click.echo(f"Đã xóa dữ liệu cá nhân của {count} hồ sơ đã hết thời hạn lưu giữ.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(events_group)
+    app.cli.add_command(personal_data_group)

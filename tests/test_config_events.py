@@ -223,7 +223,8 @@ def test_a_csv_import_records_one_event_per_row_it_creates_or_changes(app, staff
     assert "1 thủ tục mới, 1 thủ tục được cập nhật" in response.get_data(as_text=True)
     updated = the_event(app, "procedure.updated")
     created = the_event(app, "procedure.created")
-    assert created.payload["procedure"]["code"] == "DP.BT.01" and created.payload["context"] == {"source": "import"}
+    assert created.payload["procedure"]["code"] == "DP.BT.01"
+    assert created.payload["context"] == {"source": "import"}
     assert created.aggregate_id == row_id(app, Procedure, code="DP.BT.01")
     assert updated.payload["context"] == {"source": "import"} and updated.payload["procedure"]["fee"] == 25000
     assert updated.tx_id == created.tx_id and updated.actor_id == created.actor_id == user_id(app, "admin")

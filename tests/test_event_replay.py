@@ -136,8 +136,8 @@ class SiteDay(RuleBasedStateMachine):
             if outcome == "received":
                 receive_dossier(self.site, self.officers[1], validate_intake(chosen, values, every))
             elif outcome == "incomplete":
-                request_supplement_at_intake(self.site, self.officers[1], validate_intake(chosen, values, set()),
-                                             ["Bản sao giấy khai sinh"])
+                incomplete = validate_intake(chosen, values, set())
+                request_supplement_at_intake(self.site, self.officers[1], incomplete, ["Bản sao giấy khai sinh"])
             else:
                 refuse_at_intake(self.site, self.officers[1], validate_intake(chosen, values, every),
                                  "Không thuộc thẩm quyền giải quyết của xã.")
@@ -156,13 +156,15 @@ class SiteDay(RuleBasedStateMachine):
             if step == "transfer":
                 lifecycle.transfer(self.site, dossier, officer, "Phòng Văn hóa - Xã hội")
             elif step == "supplement":
-                lifecycle.request_supplement(self.site, dossier, officer, ["Bản sao sổ hộ khẩu"], "Thiếu giấy")
+                lifecycle.request_supplement(self.site, dossier, officer, ["Bản sao sổ hộ khẩu"],
+                                             "Thiếu giấy")
             elif step == "supplemented":
                 lifecycle.supplemented(self.site, dossier, officer)
             elif step == "result_ready":
                 lifecycle.result_ready(self.site, dossier, officer, "Đã ký")
             elif step == "return":
-                lifecycle.return_result(self.site, dossier, officer, "proxy", True, "Đỗ Văn Bình", "Giấy ủy quyền")
+                lifecycle.return_result(self.site, dossier, officer, "proxy", True, "Đỗ Văn Bình",
+                                        "Giấy ủy quyền")
             elif step == "refuse":
                 lifecycle.refuse(self.site, dossier, officer, "Hồ sơ không đủ điều kiện.")
             elif step == "stop":
@@ -207,7 +209,8 @@ class SiteDay(RuleBasedStateMachine):
                 staff.create_staff(self.site, self.officers[0], f"canbo-moi-{n}", "Phạm Thị Mới",
                                    "officer", "mat-khau-dai-2026")
             elif change == "role":
-                staff.change_role(user, self.officers[0], "supervisor" if user.role == "officer" else "officer")
+                role = "supervisor" if user.role == "officer" else "officer"
+                staff.change_role(user, self.officers[0], role)
             elif change == "password":
                 staff.change_password(user, self.officers[0], "mat-khau-khac-2026")
             else:
