@@ -137,7 +137,7 @@ class SiteDay(RuleBasedStateMachine):
                 receive_dossier(self.site, self.officers[1], validate_intake(chosen, values, every))
             elif outcome == "incomplete":
                 incomplete = validate_intake(chosen, values, set())
-                request_supplement_at_intake(self.site, self.officers[1], incomplete, ["Bản sao giấy khai sinh"])
+                request_supplement_at_intake(self.site, self.officers[1], incomplete, ["Bản sao khai sinh"])
             else:
                 refuse_at_intake(self.site, self.officers[1], validate_intake(chosen, values, every),
                                  "Không thuộc thẩm quyền giải quyết của xã.")
