@@ -28,7 +28,7 @@ from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
 from motcua.web import render
-from motcua.worker import wake_print_worker
+from motcua.worker import wake_print_lines
 
 from .access import enforce_session, roles_required
 
@@ -231,7 +231,7 @@ def test_printer(kind, device_id):
     name = f"Quầy {device.number}" if kind == "counter" else f"Kiosk {device.code}"
     queue_test_page(site, device.printer_url, name)
     app = current_app._get_current_object()
-    after_commit(lambda: wake_print_worker(app))
+    after_commit(lambda: wake_print_lines(app))
     return _page(gettext("Đã gửi trang in thử tới {name}.", name=name))
 
 

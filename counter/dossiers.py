@@ -33,7 +33,7 @@ from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit, own_writes, write_transaction
 from motcua.web import render
-from motcua.worker import wake_print_worker
+from motcua.worker import wake_print_lines
 
 from .access import enforce_session, roles_required
 from .scan import staff_message
@@ -347,7 +347,7 @@ def print_slip(dossier_id):
     payload = _slip_payload(site, dossier, kind)
     queue_print_job(site, counter.printer_url, f"Quầy {counter.number}", None, payload, document=kind)
     app = current_app._get_current_object()
-    after_commit(lambda: wake_print_worker(app))
+    after_commit(lambda: wake_print_lines(app))
     sent = ("Đã gửi giấy tiếp nhận tới máy in của quầy {n}." if kind == "receipt"
             else "Đã gửi phiếu tới máy in của quầy {n}.")
     return _detail(site, dossier, gettext(sent, n=counter.number))

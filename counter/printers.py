@@ -10,7 +10,7 @@ from models import COUNTER_ROLES, PrintJob
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
 from motcua.web import passive, render
-from motcua.worker import wake_print_worker
+from motcua.worker import wake_print_lines
 
 from .access import enforce_session, roles_required
 
@@ -48,5 +48,5 @@ def job_action(job_id, action):
         raise DomainError("Thao tác không hợp lệ.")
     reprint(site, job, job.printer_url, job.device)
     app = current_app._get_current_object()
-    after_commit(lambda: wake_print_worker(app))
+    after_commit(lambda: wake_print_lines(app))
     return _page(gettext("Đã gửi lệnh in lại."))

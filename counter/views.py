@@ -28,7 +28,7 @@ from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.transactions import after_commit
 from motcua.web import passive, render
-from motcua.worker import wake_print_worker
+from motcua.worker import wake_print_lines
 
 from .access import enforce_session, roles_required
 
@@ -207,5 +207,5 @@ def _reprint(site, counter, ticket):
         raise DomainError("Số {code} chưa từng được in.", code=ticket.code)
     reprint(site, job, counter.printer_url, f"Quầy {counter.number}")
     app = current_app._get_current_object()
-    after_commit(lambda: wake_print_worker(app))
+    after_commit(lambda: wake_print_lines(app))
     return _workspace(site, counter, gettext("Đã gửi lệnh in lại số {code}.", code=ticket.code))

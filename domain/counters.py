@@ -5,10 +5,12 @@ An officer sits at one counter at a time.
 """
 
 import uuid
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
-from models import Counter
+from models import Counter, StaffSession, StaffUser
 from motcua.extensions import db
 
 from .events import record
@@ -21,6 +23,8 @@ LOGIN_ELSEWHERE = "login_elsewhere"  # the account logged in again
 OPENED_ELSEWHERE = "opened_elsewhere"  # the officer sat at another counter
 ACCOUNT_DISABLED = "account_disabled"
 PASSWORD_CHANGED = "password_changed"  # every session of the account ended
+# last_seen trails a session's last write by up to this much (counter.access.SEEN_EVERY)
+SEEN_LAG = timedelta(minutes=1)
 
 
 def held_by(officer) -> list[Counter]:
@@ -71,3 +75,23 @@ def close_held(officer, actor, why: str) -> list[Counter]:
     for counter in counters:
         close_counter(counter, actor, why)
     return counters
+
+
+def close_abandoned(site, now: datetime) -> list[Counter]:
+    """Close every counter whose officer has no live session left; return them.
+
+    A browser whose session expired closes its counter at its next request (counter.access); this
+    closes the counter of one that never comes back. A session is live while it is not revoked,
+    was seen within the idle timeout and is younger than its lifetime.
+    """
+    config = current_app.config
+    live = select(StaffSession.user_id).where(
+        StaffSession.revoked_at.is_(None),
+        StaffSession.last_seen >= now - config["STAFF_IDLE_TIMEOUT"] - SEEN_LAG,
+        StaffSession.created_at >= now - config["PERMANENT_SESSION_LIFETIME"])
+    abandoned = list(db.session.scalars(
+        select(Counter).where(Counter.site_id == site.id, Counter.officer_id.is_not(None),
+                              Counter.officer_id.not_in(live)).order_by(Counter.number)))
+    for counter in abandoned:  # the officer as actor, as when their browser finds it expired
+        close_counter(counter, db.session.get(StaffUser, counter.officer_id), IDLE)
+    return abandoned

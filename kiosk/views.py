@@ -17,7 +17,7 @@ from motcua.errors import TICKETS_TOO_FAST
 from motcua.extensions import db, limiter
 from motcua.transactions import own_writes
 from motcua.web import render
-from motcua.worker import wake_print_worker
+from motcua.worker import wake_print_lines
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -76,7 +76,7 @@ def take_ticket():
     )
     app = current_app._get_current_object()
     outcome = issue_line(app).issue(current_site_id(), ticket_request,
-                                    on_commit=lambda: wake_print_worker(app))
+                                    on_commit=lambda: wake_print_lines(app))
     if outcome.error is not None:
         raise outcome.error
     if not outcome.created:

@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     events_cli.init_app(app)
     _wrap_views_in_transactions(app)
-    if app.config["START_WORKERS"] and app.config["ROLE"] == "site":  # printers are at sites
+    if app.config["START_WORKERS"] and app.config["ROLE"] == "site":  # printers and counters are at sites
         _start_workers(app)
     return app
 
@@ -127,8 +127,8 @@ def _wrap_views_in_transactions(app: Flask) -> None:
 def _start_workers(app: Flask) -> None:
     from sqlalchemy import text
 
-    from .worker import PrintWorker
-    from .worker_process import WorkerProcess
+    from .worker import SiteWorker
+    from .worker_process import SiteWorkerProcess
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -137,6 +137,6 @@ def _start_workers(app: Flask) -> None:
             if result != "ok":
                 app.logger.error("SQLite quick_check failed: %s", result)
     # its own process by default: rendering and printing then never compete with the requests
-    worker = WorkerProcess(app) if app.config["WORKER_PROCESS"] else PrintWorker(app)
-    app.extensions["print_worker"] = worker
+    worker = SiteWorkerProcess(app) if app.config["WORKER_PROCESS"] else SiteWorker(app)
+    app.extensions["site_worker"] = worker
     worker.start()

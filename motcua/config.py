@@ -59,8 +59,8 @@ class Defaults:
     PRINT_MAX_ATTEMPTS = 5
     PRINT_RETRY_SECONDS = 5
     PRINT_PERSONAL_DATA_HOURS = 24  # a slip's personal data stays on its print job this long for reprints
-    START_WORKERS = False  # wsgi.py turns the print worker on for the real server
-    WORKER_PROCESS = True  # the print lines and the watch run in a process of their own
+    START_WORKERS = False  # wsgi.py turns the site worker (print lines, watch) on for the real server
+    WORKER_PROCESS = True  # the site worker runs in a process of its own
 
     # Announcements
     ESPEAK_BINARY = "espeak-ng"

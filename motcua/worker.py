@@ -1,16 +1,25 @@
-"""The background work of a server process: one print line per printer, and a periodic watch.
+"""A site's background work, beside its web server: the print lines and the watch.
 
-A dispatcher thread, woken after each commit that queued a job, starts (or wakes) a line thread
-for every printer with jobs waiting, so a printer that hangs holds only its own jobs. A line sends
-its printer's jobs once each, in order, and ends after a minute with nothing to do. The watch
-runs on its own schedule: it flags dossiers that passed their date, so none goes overdue
-silently, and erases personal data from print jobs past their reprint window.
+`SiteWorker` runs two parts, each in threads of its own:
+
+- the **print lines** (`PrintLines`): a dispatcher, woken after each commit that queued a print job,
+  starts (or wakes) one line thread per printer with jobs waiting, so a printer that hangs holds
+  only its own jobs. A line sends its printer's jobs once each, in order, and ends after a minute
+  with nothing to do.
+- the **watch** (`Watch`): chores on a schedule, each in short writes of its own: flag dossiers
+  that passed their date, so none goes overdue silently; close counters whose officer's session
+  expired without the browser coming back; erase personal data from print jobs past their
+  reprint window.
+
+The server runs it in a process of its own (motcua.worker_process); only a site runs one.
 """
 
 import logging
 import threading
 import time
 
+from domain.clock import utcnow
+from domain.counters import close_abandoned
 from domain.lifecycle import flag_overdue
 from domain.print_line import pending_printers, process_printer, release_stale_claims
 from domain.print_retention import purge_personal_data
@@ -19,70 +28,74 @@ from domain.site import current_site
 from .transactions import write_transaction
 
 log = logging.getLogger(__name__)
-WATCH_SECONDS = 60
-PURGE_SECONDS = 600
 LINE_IDLE_SECONDS = 60
+WATCH_SECONDS = 30  # between the watch's rounds
+
+
+def flag_overdue_dossiers() -> None:
+    with write_transaction():
+        flag_overdue(current_site())
+
+
+def close_abandoned_counters() -> None:
+    with write_transaction():
+        close_abandoned(current_site(), utcnow())
+
+
+# The watch's chores and how often each runs, in seconds (every chore runs in the first round).
+CHORES = ((flag_overdue_dossiers, 60), (close_abandoned_counters, 30), (purge_personal_data, 600))
 
 
 class PrintLine:
     """A thread that serves one printer URL."""
 
-    def __init__(self, worker: "PrintWorker", printer_url: str):
-        self.worker, self.printer_url = worker, printer_url
+    def __init__(self, lines: "PrintLines", printer_url: str):
+        self.lines, self.printer_url = lines, printer_url
         self.wakeup = threading.Event()
         self.thread = threading.Thread(target=self._run, name=f"print-line {printer_url}", daemon=True)
 
     def _run(self) -> None:
-        idle_since = time.monotonic()
-        while not self.worker.stopping.is_set():
-            self.wakeup.wait(self.worker.interval)
+        lines, idle_since = self.lines, time.monotonic()
+        while not lines.stopping.is_set():
+            self.wakeup.wait(lines.interval)
             self.wakeup.clear()
             try:
-                with self.worker.app.app_context():
+                with lines.app.app_context():
                     # a full batch may have more behind it
-                    while not self.worker.stopping.is_set() and process_printer(self.printer_url):
+                    while not lines.stopping.is_set() and process_printer(self.printer_url):
                         idle_since = time.monotonic()
             except Exception:  # keep the line for the rest of the day whatever one round did
                 log.exception("print line %s: round failed", self.printer_url)
-            if time.monotonic() - idle_since > LINE_IDLE_SECONDS and self.worker.retire(self):
+            if time.monotonic() - idle_since > LINE_IDLE_SECONDS and lines.retire(self):
                 return
 
 
-class PrintWorker:
-    def __init__(self, app, interval: float = 1.0):
-        self.app = app
-        self.interval = interval
+class PrintLines:
+    """The dispatcher thread and the line it keeps for each printer with jobs waiting."""
+
+    def __init__(self, app, interval: float, stopping: threading.Event):
+        self.app, self.interval, self.stopping = app, interval, stopping
         self._wake = threading.Event()
         self._lines: dict[str, PrintLine] = {}
         self._lines_lock = threading.Lock()
-        self._threads = []
-        self.stopping = threading.Event()
-
-    def start(self) -> None:
-        if not self._threads:
-            self._threads = [threading.Thread(target=self._dispatch, name="print-worker", daemon=True),
-                             threading.Thread(target=self._watch, name="watch", daemon=True)]
-            for thread in self._threads:
-                thread.start()
+        self.thread = threading.Thread(target=self._dispatch, name="print-dispatcher", daemon=True)
 
     def wake(self) -> None:
         self._wake.set()
 
-    def stop(self, timeout: float = 30) -> None:
-        """End every thread after its current round (tests; a server simply exits)."""
-        self.stopping.set()
+    def urls(self) -> list[str]:
+        with self._lines_lock:
+            return list(self._lines)
+
+    def stop(self, timeout: float) -> None:
+        """Wake the dispatcher and every line so they see `stopping`, and wait for them."""
         self._wake.set()
         with self._lines_lock:
             lines = list(self._lines.values())
         for line in lines:
             line.wakeup.set()
-        for thread in [*self._threads, *(line.thread for line in lines)]:
+        for thread in [self.thread, *(line.thread for line in lines)]:
             thread.join(timeout)
-
-    def lines(self) -> list[str]:
-        """Printer URLs that have a line thread now (for tests and figures)."""
-        with self._lines_lock:
-            return list(self._lines)
 
     def retire(self, line: PrintLine) -> bool:
         """Let an idle line end, unless it was woken meanwhile (then it stays)."""
@@ -117,22 +130,64 @@ class PrintWorker:
             except Exception:
                 log.exception("print dispatcher round failed")
 
-    def _watch(self) -> None:
-        last_purge = float("-inf")
+
+class Watch:
+    """The thread that runs each chore when it is due, whatever another chore did."""
+
+    def __init__(self, app, stopping: threading.Event):
+        self.app, self.stopping = app, stopping
+        self.thread = threading.Thread(target=self._run, name="watch", daemon=True)
+
+    def _run(self) -> None:
+        round_number = 0
         while not self.stopping.is_set():
-            try:
-                with self.app.app_context():
-                    with write_transaction():
-                        flag_overdue(current_site())
-                    if time.monotonic() - last_purge > PURGE_SECONDS:
-                        last_purge = time.monotonic()
-                        purge_personal_data()
-            except Exception:  # keep watching for the rest of the day whatever one round did
-                log.exception("watch round failed")
+            for chore, seconds in CHORES:
+                if round_number % max(1, round(seconds / WATCH_SECONDS)) == 0:
+                    self._run_chore(chore)
+            round_number += 1
             self.stopping.wait(WATCH_SECONDS)
 
+    def _run_chore(self, chore) -> None:
+        try:
+            with self.app.app_context():
+                chore()
+        except Exception:  # keep watching for the rest of the day whatever one round did
+            log.exception("watch: %s failed", chore.__name__)
 
-def wake_print_worker(app) -> None:
-    worker = app.extensions.get("print_worker")
+
+class SiteWorker:
+    """A site's background work, run in threads: the print lines and the watch."""
+
+    def __init__(self, app, interval: float = 1.0):
+        self.stopping = threading.Event()
+        self.print_lines = PrintLines(app, interval, self.stopping)
+        self.watch = Watch(app, self.stopping)
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.print_lines.thread.start()
+            self.watch.thread.start()
+
+    def wake_print_lines(self) -> None:
+        """A job was queued: look for work now rather than at the next interval."""
+        self.print_lines.wake()
+
+    def stop(self, timeout: float = 30) -> None:
+        """End every thread after its current round (tests; a server simply exits)."""
+        self.stopping.set()
+        if self._started:
+            self.print_lines.stop(timeout)
+            self.watch.thread.join(timeout)
+
+    def lines(self) -> list[str]:
+        """Printer URLs that have a line thread now (for tests and figures)."""
+        return self.print_lines.urls()
+
+
+def wake_print_lines(app) -> None:
+    """Wake the site worker's print lines (after a commit that queued a print job)."""
+    worker = app.extensions.get("site_worker")
     if worker is not None:
-        worker.wake()
+        worker.wake_print_lines()

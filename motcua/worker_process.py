@@ -1,11 +1,12 @@
-"""The background worker in a process of its own, beside the web server.
+"""The site worker (motcua.worker: print lines and the watch) in a process of its own.
 
 Rendering tickets and talking to printers is CPU and waiting that has nothing to do with answering
 a kiosk: in the web process it competed with the requests for Python's one interpreter lock. The
-web server (wsgi.py) starts this process and wakes it after each commit that queued a print job
-with a datagram on a UNIX socket in the instance folder; the process also looks for work every
-second by itself, so a lost wake-up only delays a job by that much. It ends with its parent
-(PR_SET_PDEATHSIG, and a check of the parent's pid), so a killed server leaves nothing behind.
+web server (wsgi.py) starts this process beside itself and wakes its print lines after each commit
+that queued a print job, with a datagram on a UNIX socket in the instance folder; the print lines
+also look for work every second by themselves, so a lost wake-up only delays a job by that much.
+It ends with its parent (PR_SET_PDEATHSIG, and a check of the parent's pid), so a killed server
+leaves nothing behind.
 
 Run by hand: `python -m motcua.worker_process` (with MOTCUA_INSTANCE_PATH set like the server's).
 """
@@ -29,8 +30,8 @@ def socket_path(app) -> Path:
     return Path(app.instance_path) / SOCKET_NAME
 
 
-class WorkerProcess:
-    """The web process's handle on its worker: start it, wake it."""
+class SiteWorkerProcess:
+    """The web process's handle on its site worker: start it, wake its print lines."""
 
     def __init__(self, app):
         self.path = str(socket_path(app))
@@ -42,7 +43,7 @@ class WorkerProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "motcua.worker_process"],
                                         env={**os.environ, "MOTCUA_WORKER_PARENT": str(os.getpid())})
 
-    def wake(self) -> None:
+    def wake_print_lines(self) -> None:
         try:
             self._sender.sendto(b"!", self.path)
         except OSError:  # not listening yet, or its buffer is full of wake-ups already: it will look
@@ -59,10 +60,10 @@ def _die_with_parent(parent: int) -> None:
 
 
 def serve() -> None:
-    """Run the print lines and the watch until the parent web server ends."""
+    """Run the site worker (print lines and the watch) until the parent web server ends."""
     from motcua import create_app
 
-    from .worker import PrintWorker
+    from .worker import SiteWorker
 
     parent = int(os.environ.get("MOTCUA_WORKER_PARENT", os.getppid()))
     _die_with_parent(parent)
@@ -74,16 +75,16 @@ def serve() -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     listener.bind(str(path))
     listener.settimeout(1.0)
-    worker = PrintWorker(app)
-    app.extensions["print_worker"] = worker
+    worker = SiteWorker(app)
+    app.extensions["site_worker"] = worker
     worker.start()
-    log.info("worker process %d serving print lines for %s", os.getpid(), app.instance_path)
+    log.info("site worker process %d serving %s", os.getpid(), app.instance_path)
     while os.getppid() == parent:  # the timeout only bounds how late a dead parent is noticed
         try:
             listener.recv(64)
         except TimeoutError:
-            continue  # the dispatcher looks by itself every second anyway
-        worker.wake()
+            continue  # the print lines look by themselves every second anyway
+        worker.wake_print_lines()
 
 
 if __name__ == "__main__":

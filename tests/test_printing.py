@@ -12,7 +12,7 @@ from hardware.ticket import render_ticket
 from models import Kiosk, PrintJob, Ticket
 from motcua.extensions import db
 from motcua.transactions import write_transaction
-from motcua.worker import PrintWorker
+from motcua.worker import SiteWorker
 
 from .support.escpos_decode import has_partial_cut, printed_page
 from .support.fake_printer import FakePrinter
@@ -173,8 +173,8 @@ def test_a_hung_printer_holds_only_its_own_line(client, app):
     """One line per printer: the kiosk ticket for a good printer goes out while the hung one waits."""
     app.config["PRINT_TIMEOUT_SECONDS"] = 60  # the hung printer's line stays busy far longer than the test
     hung, good = FakePrinter("hang"), FakePrinter("online")
-    worker = PrintWorker(app, interval=0.2)
-    app.extensions["print_worker"] = worker
+    worker = SiteWorker(app, interval=0.2)
+    app.extensions["site_worker"] = worker
     worker.start()
     try:
         set_kiosk_printer(app, hung.url)
