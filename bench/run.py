@@ -11,6 +11,7 @@ Phases (each bounded in time; the whole run stops by itself in ~4 minutes at mos
   4. display polling: GET /display/board?after=<latest> answered 204
   5. HTTP, 8 clients until 10,000 tickets exist; wait (bounded) for the print backlog; RSS
   6. mixed load (bench/mixed.py): kiosks, officers and the admin at once, one printer hanging
+  7. event log (bench/events.py, ~40 s): payload validation, record(), replay of a site's log
 """
 
 import json
@@ -558,11 +559,12 @@ def main() -> int:
     try:
         bench_render(results)
         bench_server(results, workdir)
-        from bench import dossiers, mixed, printing
+        from bench import dossiers, events, mixed, printing
 
         mixed.run(results, workdir, log)
         printing.run(results, log)
         dossiers.run(results, workdir, log)
+        events.run(results, workdir, log)
     except Exception as exc:  # still write what was measured
         error = f"{type(exc).__name__}: {exc}"
         log(f"bench failed: {error}")

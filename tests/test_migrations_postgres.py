@@ -1,0 +1,74 @@
+"""The migrations build central's schema on PostgreSQL: the models agree with it, payloads are
+jsonb, and the whole chain goes down to nothing and up again. Each run has a database of its own."""
+
+import uuid
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from motcua import create_app
+from motcua.extensions import db
+
+SERVER = "postgres@127.0.0.1:5432"
+
+
+def _admin(statement: str) -> None:
+    with psycopg.connect(f"postgresql://{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(statement)
+
+
+@pytest.fixture
+def central(tmp_path):
+    """A central server's app on a new, empty PostgreSQL database (dropped afterwards)."""
+    try:
+        _admin("SELECT 1")
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at {SERVER}: {exc}")
+    name = f"motcua_mig_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    app = None
+    try:
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "ROLE": "central",
+                          "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://{SERVER}/{name}"})
+        yield app
+    finally:
+        if app is not None:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _differences() -> list:
+    with db.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), db.metadata)
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_build_the_models_schema_on_postgresql(central):
+    with central.app_context():
+        upgrade()
+        assert _differences() == []
+        kind = db.session.execute(text(
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_name = 'event' AND column_name = 'payload'")).scalar_one()
+        assert kind == "jsonb"
+        db.session.rollback()
+
+
+def test_migrations_go_down_to_base_and_up_again_on_postgresql(central):
+    with central.app_context():
+        upgrade()
+        tables = _tables()
+        downgrade(revision="base")
+        assert _tables() == set()
+        upgrade()
+        assert _tables() == tables
+        assert _differences() == []
