@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from models import Event, EventFlag
 from motcua.extensions import db
@@ -44,7 +44,7 @@ def envelope(event: Event) -> dict:
             "tx_id": str(event.tx_id), "payload": event.payload}
 
 
-def _columns(env: dict) -> dict:
+def _columns(env: dict, validate: bool = True) -> dict:
     """Envelope → column values, checked (InvalidEvent on anything malformed)."""
     try:
         kind = TYPES.get(env["type"])
@@ -62,7 +62,8 @@ def _columns(env: dict) -> dict:
         raise InvalidEvent(f"unknown type or version: {env.get('type')} v{env.get('version')}")
     if len(values["hlc"]) > 64 or not isinstance(values["payload"], dict):
         raise InvalidEvent("malformed clock value or payload")
-    validate_payload(values["type"], values["payload"])
+    if validate:
+        validate_payload(values["type"], values["payload"])
     return values
 
 
@@ -126,6 +127,15 @@ def _existing(aggregate_type: str, aggregate_id) -> dict:
     return found
 
 
+def illegal(kind, exists: bool, status: str | None) -> str | None:
+    """Why an event of `kind` cannot follow the state before it (None: it can)."""
+    if kind.creates and exists:
+        return "tạo lại một bản ghi đã có"
+    if kind.after is not None and status not in kind.after:
+        return f"chuyển trạng thái không hợp lệ: {status or '(chưa có)'} → {kind.name}"
+    return None
+
+
 @dataclass
 class _State:
     """An aggregate's rows while events are applied to it: (entity, id) → values (None: deleted)."""
@@ -145,12 +155,7 @@ class _State:
     def step(self, event: dict) -> bool:
         """Apply one event if its transition is legal; otherwise flag it. True when applied."""
         kind = TYPES[event["type"]]
-        problem = None
-        status = (self.root or {}).get("status")
-        if kind.creates and self.root is not None:
-            problem = "tạo lại một bản ghi đã có"
-        elif kind.after is not None and status not in kind.after:
-            problem = f"chuyển trạng thái không hợp lệ: {status or '(chưa có)'} → {event['type']}"
+        problem = illegal(kind, self.root is not None, (self.root or {}).get("status"))
         if problem is not None:
             db.session.execute(insert(EventFlag.__table__).values(
                 event_id=event["id"], aggregate_id=event["aggregate_id"], reason=problem))
@@ -172,8 +177,9 @@ class _State:
     def write(self, prune: bool = False) -> None:
         """Write the rows the events gave (parents first), and — after a fold — remove the rows of
         this aggregate that no applied event gave."""
-        order = list(ENTITIES)
-        for (name, row_id), value in sorted(self.rows.items(), key=lambda item: order.index(item[0][0])):
+        order = [table.name for table in db.metadata.sorted_tables]  # a row after the rows it refers to
+        for (name, row_id), value in sorted(self.rows.items(),
+                                            key=lambda item: order.index(ENTITIES[item[0][0]].table.name)):
             table = ENTITIES[name].table
             if value is None:
                 _delete_links(name, row_id)
@@ -243,3 +249,98 @@ def rebuild_number_series() -> None:
     if rows:
         db.session.execute(insert(table), [{"site_id": s, "business_date": d, "series": k, "last": n}
                                            for (s, d, k), n in rows.items()])
+
+
+# ---- Bulk: a whole log into an empty database ---------------------------------------------------
+
+@dataclass
+class _Head:
+    hlc: str
+    exists: bool
+    status: str | None
+
+
+class BulkLoader:
+    """Apply a log, in its order, into an empty database with the same rules as `apply_event`, a batch
+    of statements at a time: per aggregate it keeps only the last clock value and the root's status;
+    each row is written once per batch, as the batch's last event left it. An event that is not newer
+    than its aggregate's last one (or a repeated id) goes through `apply_event`, and so does every later
+    event of that aggregate."""
+
+    def __init__(self, validate: bool = True):
+        if db.session.scalar(select(func.count()).select_from(Event)):
+            raise ValueError("BulkLoader starts from an empty database")
+        self.validate = validate
+        self.heads: dict = {}
+        self.slow: set = set()
+        self.seen: set = set()
+        self.written: set = set()
+        self._events, self._flags, self._rows = [], [], {}
+
+    def add(self, env: dict) -> None:
+        values = _columns(env, self.validate)
+        key = (values["aggregate_type"], values["aggregate_id"])
+        head = self.heads.get(key)
+        if values["version"] == 0:
+            self._events.append(values)
+            return
+        if key in self.slow or values["id"] in self.seen or (head and values["hlc"] <= head.hlc):
+            self.flush()
+            apply_event(env)
+            self.slow.add(key)
+            return
+        self.seen.add(values["id"])
+        self._events.append(values)
+        kind = TYPES[values["type"]]
+        exists, status = (head.exists, head.status) if head else (False, None)
+        problem = illegal(kind, exists, status)
+        if problem is not None:
+            self._flags.append({"event_id": values["id"], "aggregate_id": values["aggregate_id"],
+                                "reason": problem})
+        else:
+            if kind.name == "dossier.personal_data_erased":
+                self.flush()
+                destroy_key(values["aggregate_id"])
+            root_name = ROOTS.get(kind.aggregate)
+            for name in kind.entities + kind.optional:
+                data = values["payload"].get(name)
+                if data is None:
+                    continue
+                row, links = row_values(name, data)
+                self._rows[(name, row["id"])] = None if data.get("deleted") else (row, links)
+                if name == root_name:
+                    exists, status = not data.get("deleted"), row.get("status")
+        self.heads[key] = _Head(values["hlc"], exists, status)
+
+    def flush(self) -> None:
+        if self._events:
+            db.session.execute(insert(Event.__table__), self._events)
+        if self._flags:
+            db.session.execute(insert(EventFlag.__table__), self._flags)
+        order = [table.name for table in db.metadata.sorted_tables]  # a row after the rows it refers to
+        grouped: dict = {}
+        for (name, row_id), value in self._rows.items():
+            grouped.setdefault(name, []).append((row_id, value))
+        for name in sorted(grouped, key=lambda entity: order.index(ENTITIES[entity].table.name)):
+            table = ENTITIES[name].table
+            new, changed, linked = [], [], []
+            for row_id, value in grouped[name]:
+                if value is None:
+                    _delete_links(name, row_id)
+                    db.session.execute(delete(table).where(table.c.id == row_id))
+                    self.written.discard((name, row_id))
+                    continue
+                row, links = value
+                (changed if (name, row_id) in self.written else new).append(row)
+                linked += [(row_id, link, ids) for link, ids in links.items()]
+            if new:
+                db.session.execute(insert(table), new)
+                self.written.update((name, row["id"]) for row in new)
+            if changed:
+                params = [{**{f"v_{k}": v for k, v in row.items()}, "k_id": row["id"]} for row in changed]
+                statement = update(table).where(table.c.id == bindparam("k_id")).values(
+                    {column: bindparam(f"v_{column}") for column in changed[0]})
+                db.session.execute(statement, params)
+            for row_id, link, ids in linked:  # after the rows they link
+                _set_links(name, row_id, link, ids)
+        self._events, self._flags, self._rows = [], [], {}

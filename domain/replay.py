@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, insert, inspect, select
 from models import ClockState, Event, PersonalKey
 from motcua.extensions import db
 
-from .apply import apply_event, envelope, rebuild_number_series
+from .apply import BulkLoader, apply_event, envelope, rebuild_number_series
 from .event_catalogue import TYPES
 
 # Not derived from events: machine-local state (sessions, login throttle, print spool, printer
@@ -40,22 +40,36 @@ def personal_keys() -> list[dict]:
             for k in db.session.scalars(select(PersonalKey))]
 
 
-def load(envelopes, keys: list[dict]) -> int:
-    """Apply the events (in the order given) into the current (empty) database; return how many."""
-    count = load_events(envelopes, keys)
-    rebuild_number_series()
-    restore_clock()
+def load(envelopes, keys: list[dict], bulk: bool = False, validate: bool = True) -> int:
+    """Apply the events (in the order given) into the current (empty) database; return how many.
+
+    `bulk` writes a batch of statements at a time (domain.apply.BulkLoader, same rules);
+    `validate=False` skips the schema check for a log this code base wrote and checked itself."""
+    load_keys(keys)
+    count = 0
+    if bulk:
+        loader = BulkLoader(validate)
+        for env in envelopes:
+            loader.add(env)
+            count += 1
+        loader.flush()
+    else:
+        for env in envelopes:
+            apply_event(env)
+            count += 1
+    finish()
     return count
 
 
-def load_events(envelopes, keys: list[dict]) -> int:
+def load_keys(keys: list[dict]) -> None:
     if keys:
         db.session.execute(insert(PersonalKey.__table__), keys)
-    count = 0
-    for env in envelopes:
-        apply_event(env)
-        count += 1
-    return count
+
+
+def finish() -> None:
+    """After the last event: number series and clock, which are derived from the rows."""
+    rebuild_number_series()
+    restore_clock()
 
 
 def restore_clock() -> None:

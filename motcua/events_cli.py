@@ -18,11 +18,14 @@ def events_group():
 @events_group.command("replay")
 @click.argument("target")
 @click.option("--check/--no-check", default=True, help="Compare the result with this database.")
-def replay(target: str, check: bool):
+@click.option("--validate/--no-validate", default=True,
+              help="Check every payload against its schema (this site's own log was checked when written).")
+def replay(target: str, check: bool, validate: bool):
     """Rebuild this site's tables from its events alone into TARGET (a new SQLite file or a URL)."""
     from flask_migrate import upgrade
 
     from domain import replay as rebuild
+    from domain.apply import BulkLoader
 
     from . import create_app
 
@@ -37,14 +40,18 @@ def replay(target: str, check: bool):
                         "START_WORKERS": False, "EVENT_GUARD": current_app.config["EVENT_GUARD"]})
     with other.app_context():
         upgrade()
-    total = 0
-    while True:
-        batch = next(batches, None)  # read here, in this site's context
+    total, loader = 0, None
+    for batch in batches:  # read in this site's context, written in the other's
         with other.app_context(), write_transaction():
-            if batch is None:
-                rebuild.load([], [])  # number series and clock, once every event is in
-                break
-            total += rebuild.load_events(batch, keys if total == 0 else [])
+            if loader is None:
+                rebuild.load_keys(keys)
+                loader = BulkLoader(validate=validate)
+            for env in batch:
+                loader.add(env)
+            loader.flush()
+            total += len(batch)
+    with other.app_context(), write_transaction():
+        rebuild.finish()
     with other.app_context():
         db.engine.dispose()
     writer_queue.use(None)
