@@ -1,26 +1,34 @@
-"""Event-log figures for `make bench`: what checking a payload and recording an event cost, and how
-fast a site's whole log replays into an empty database (domain.replay.load, as `flask events replay`).
+"""Event-log figures for `make bench`: what checking a payload and recording an event cost, the
+log's bytes per ticket and per dossier, and how long one year of a busy site takes to replay into an
+empty database (as `flask events replay` does it: domain.apply.BulkLoader, payloads validated).
 
-The site's log is made with the domain operations: tickets issued (in groups, as the kiosk does),
-some called and finished at a counter; dossiers received, some transferred, ready and returned.
-Sizes keep this part near a minute on a 2-core machine (replay runs a few hundred events a second).
+One day of a busy site is made with the domain operations — tickets issued in groups as the kiosk
+does, called and finished at the counters; dossiers received, transferred, made ready and returned —
+and its log is then repeated for a year of working days with fresh ids, dates, codes and clock
+values (75,000 tickets, 60,000 dossiers), fed to the replay a day at a time.
 `python -m bench.events` runs this part alone and prints its figures (results.json holds whole runs).
 """
 
 import json
+import os
+import re
 import shutil
 import tempfile
 import time
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain import lifecycle, replay, tickets
-from domain.clock import utcnow
+from domain.apply import BulkLoader
+from domain.clock import business_date, utcnow
 from domain.counters import open_counter
 from domain.dossiers import receive_dossier, validate_intake
 from domain.events import record, validate_payload
+from domain.ids import uuid7
 from domain.issuance import TicketRequest, issue_tickets
 from domain.site import current_site
 from models import Counter, Dossier, DossierStep, Event, Procedure, Queue, StaffUser, Ticket
@@ -29,11 +37,12 @@ from motcua.demo import seed_demo
 from motcua.extensions import db
 from motcua.transactions import release_writer_lock_file, write_transaction
 
-TICKETS = 5000
+DAYS = int(os.environ.get("BENCH_EVENT_DAYS", 250))  # working days in a year
+TICKETS = 300  # a day: 75,000 a year
 GROUP = 50  # tickets per issuance group
-SERVED = 1000  # of the tickets, called and finished (a call costs ~5 ms to make)
-DOSSIERS = 1000
-RETURNED = 200  # of the dossiers, transferred, ready and returned
+SERVED = TICKETS  # every ticket called and finished
+DOSSIERS = 240  # a day: 60,000 a year
+RETURNED = DOSSIERS  # every dossier transferred, made ready and returned
 BATCH = 500  # operations per transaction while the log is made
 VALIDATIONS = 2000
 RECORDS = 500
@@ -101,7 +110,7 @@ def make_dossiers(app) -> None:
 
 
 def bench_validation(results: dict, app) -> None:
-    """jsonschema validation of a real payload, per event (the validator is built once per type)."""
+    """Schema validation (fastjsonschema) of a real payload, per event (validators built once a type)."""
     with app.app_context():
         for type_name in ("ticket.issued", "dossier.received"):
             payload = db.session.scalars(select(Event.payload).where(Event.type == type_name).limit(1)).one()
@@ -113,24 +122,26 @@ def bench_validation(results: dict, app) -> None:
             results[f"event_validate_us_{type_name.replace('.', '_')}"] = round(per_event, 1)
 
 
-def _record_cost(change, type_name: str, rows) -> float:
-    """Seconds spent in record() after `change(n)`, RECORDS times (it flushes the change and the
-    previous event: what each event costs its operation)."""
+def _record_cost(change, type_name, rows) -> float:
+    """µs an event adds to its operation: the change is flushed first, then record() and the flush
+    that writes the event are timed, RECORDS times."""
     spent = 0.0
     for n in range(RECORDS):
         change(n)
+        db.session.flush()
         start = time.perf_counter()
         record(type_name(n), *rows(n))
+        db.session.flush()
         spent += time.perf_counter() - start
     db.session.rollback()
     return spent / RECORDS * 1e6
 
 
 def bench_record(results: dict, app) -> None:
-    """record() for a ticket held and resumed, and for a dossier with a new step (a late reason)."""
+    """The event of a ticket held and resumed, and of a dossier with a new step (a late reason)."""
     with app.app_context(), write_transaction():
         ticket = db.session.scalars(select(Ticket).where(Ticket.status == "done").limit(1)).one()
-        results["event_record_us_ticket"] = round(_record_cost(
+        results["event_write_us_ticket"] = round(_record_cost(
             lambda n: setattr(ticket, "status", "held" if n % 2 == 0 else "called"),
             lambda n: "ticket.held" if n % 2 == 0 else "ticket.resumed", lambda n: [ticket]), 1)
     with app.app_context(), write_transaction():
@@ -145,26 +156,90 @@ def bench_record(results: dict, app) -> None:
                 previous_due_at=None, transfer_by=None, on_time=None, late=None))
             db.session.add(steps[-1])
 
-        results["event_record_us_dossier"] = round(_record_cost(
+        results["event_write_us_dossier"] = round(_record_cost(
             late, lambda n: "dossier.late_reason", lambda n: [dossier, steps[n]]), 1)
 
 
-def bench_replay(results: dict, app, folder: Path) -> None:
-    """Every event of the site applied, in log order, into an empty migrated database; one commit."""
+def _one_day(app) -> tuple[list, list, list]:
+    """The seed's events, the day's events, and the personal-data keys, in wire form."""
     with app.app_context():
         envelopes = [env for batch in replay.source_envelopes() for env in batch]
         keys = replay.personal_keys()
+    seed = [e for e in envelopes if not e["type"].startswith(("ticket.", "dossier."))]
+    day = [e for e in envelopes if e["type"].startswith(("ticket.", "dossier."))]
+    return seed, day, keys
+
+
+def bench_bytes(results: dict, seed_and_day) -> None:
+    """The log's size (envelopes as JSON, as they travel) per ticket and per dossier."""
+    _seed, day, _keys = seed_and_day
+    for kind, count in (("ticket", TICKETS), ("dossier", DOSSIERS)):
+        size = sum(len(json.dumps(e, ensure_ascii=False).encode())
+                   for e in day if e["aggregate_type"] == kind)
+        results[f"event_log_bytes_per_{kind}"] = round(size / count)
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CLOCK = re.compile(r'"(\d{13})-(\d{5})-')
+
+
+def _days(day: list, keys: list, today: date, days: int):
+    """The day's log again for `days` working days back from today: fresh ids for everything the day
+    made (its dossiers' keys copied under the new ids), its date in business dates and dossier codes,
+    clock values a day apart. Yields (envelopes, keys) per day."""
+    text = json.dumps(day, ensure_ascii=False)
+    made = {e["aggregate_id"] for e in day} | {e["id"] for e in day} | {e["tx_id"] for e in day}
+    made |= {row["id"] for e in day for name, row in e["payload"].items() if name != "context"}
+    for k in range(days, 0, -1):
+        when = today - timedelta(days=k)
+        fresh = {old: str(uuid7()) for old in made}
+
+        def renamed(match, fresh=fresh):
+            return fresh.get(match.group(0), match.group(0))
+
+        def earlier(match, shift=k * 86_400_000):
+            return f'"{int(match.group(1)) - shift:013d}-{match.group(2)}-'
+
+        copy = _UUID.sub(renamed, text)
+        copy = copy.replace(f'"{today.isoformat()}"', f'"{when.isoformat()}"')
+        copy = _CLOCK.sub(earlier, copy.replace(f"-{today:%y%m%d}-", f"-{when:%y%m%d}-"))
+        day_keys = [{**key, "subject_id": uuid.UUID(fresh[str(key["subject_id"])])} for key in keys
+                    if str(key["subject_id"]) in fresh]
+        yield json.loads(copy), day_keys
+
+
+def bench_replay(results: dict, seed_and_day, folder: Path) -> None:
+    """A year of the site's log (DAYS copies of the day) replayed into an empty database, as the CLI
+    does it: a day per transaction, payloads validated."""
+    seed, day, keys = seed_and_day
     target = create_app({"INSTANCE_PATH": str(folder), "EVENT_GUARD": "raise"})
     with target.app_context():
         upgrade()
-        start = time.perf_counter()
+        count, start = 0, time.perf_counter()
         with write_transaction():
-            count = replay.load(envelopes, keys)
+            loader = BulkLoader(validate=True)
+            for env in seed:
+                loader.add(env)
+            loader.flush()
+        for envelopes, day_keys in _days(day, keys, business_date(), DAYS):
+            with write_transaction():
+                replay.load_keys(day_keys)
+                for env in envelopes:
+                    loader.add(env)
+                loader.flush()
+            count += len(envelopes)
+        with write_transaction():
+            replay.finish()
         seconds = time.perf_counter() - start
+        tickets_made = db.session.scalar(select(func.count()).select_from(Ticket))
+        dossiers_made = db.session.scalar(select(func.count()).select_from(Dossier))
         db.engine.dispose()
-    results["event_replay_events"] = count
-    results["event_replay_s"] = round(seconds, 2)
-    results["event_replay_events_per_s"] = round(count / seconds, 1)
+    assert (tickets_made, dossiers_made) == (TICKETS * DAYS, DOSSIERS * DAYS), (tickets_made, dossiers_made)
+    results["event_replay_year_events"] = count
+    results["event_replay_year_tickets"] = tickets_made
+    results["event_replay_year_dossiers"] = dossiers_made
+    results["event_replay_year_s"] = round(seconds, 1)
+    results["event_replay_events_per_s"] = round(count / seconds)
 
 
 def run(results: dict, workdir: Path, log) -> None:
@@ -174,16 +249,24 @@ def run(results: dict, workdir: Path, log) -> None:
         make_tickets(app)
         make_dossiers(app)
         results["event_log_build_s"] = round(time.perf_counter() - start, 1)
-        log(f"events: {TICKETS} tickets ({SERVED} served), {DOSSIERS} dossiers ({RETURNED} returned) "
-            f"made in {results['event_log_build_s']} s")
+        log(f"events: a day of {TICKETS} tickets and {DOSSIERS} dossiers made in "
+            f"{results['event_log_build_s']} s")
         bench_validation(results, app)
+        day = _one_day(app)
+        bench_bytes(results, day)
         bench_record(results, app)
         log(f"events: validate ticket.issued {results['event_validate_us_ticket_issued']} µs, "
-            f"dossier.received {results['event_validate_us_dossier_received']} µs; record ticket "
-            f"{results['event_record_us_ticket']} µs, dossier {results['event_record_us_dossier']} µs")
-        bench_replay(results, app, workdir / "events-replay")
-        log(f"events: replayed {results['event_replay_events']} events in {results['event_replay_s']} s "
-            f"({results['event_replay_events_per_s']}/s)")
+            f"dossier.received {results['event_validate_us_dossier_received']} µs; an event adds "
+            f"{results['event_write_us_ticket']} µs to a ticket's change, "
+            f"{results['event_write_us_dossier']} µs to a dossier's; "
+            f"{results['event_log_bytes_per_ticket']} bytes of log per ticket, "
+            f"{results['event_log_bytes_per_dossier']} per dossier")
+        bench_replay(results, day, workdir / "events-replay")
+        log(f"events: a year ({results['event_replay_year_tickets']} tickets, "
+            f"{results['event_replay_year_dossiers']} dossiers, "
+            f"{results['event_replay_year_events']} events) "
+            f"replayed in {results['event_replay_year_s']} s ({results['event_replay_events_per_s']}/s; "
+            f"target ≤ 60 s)")
     finally:
         with app.app_context():
             db.engine.dispose()

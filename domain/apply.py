@@ -12,6 +12,7 @@ its aggregate to what the aggregate's events, in hybrid-logical-clock order, say
 events that arrive from elsewhere with them.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from .events import InvalidEvent, validate_payload
 from .personal_data import destroy_key
 from .snapshots import row_values
 
+HLC = re.compile(r"\d{13}-\d{5}-[0-9a-f]{32}")
 ENVELOPE = ("id", "type", "version", "origin_site_id", "aggregate_type", "aggregate_id", "hlc",
             "occurred_at", "actor_id", "tx_id", "payload")
 
@@ -60,11 +62,27 @@ def _columns(env: dict, validate: bool = True) -> dict:
         return values  # written before the envelope existed: kept, never applied
     if kind is None or values["version"] != kind.version or values["aggregate_type"] != kind.aggregate:
         raise InvalidEvent(f"unknown type or version: {env.get('type')} v{env.get('version')}")
-    if len(values["hlc"]) > 64 or not isinstance(values["payload"], dict):
-        raise InvalidEvent("malformed clock value or payload")
+    if not HLC.fullmatch(values["hlc"]) or values["hlc"][20:] != values["origin_site_id"].hex:
+        raise InvalidEvent(f"malformed hlc {values['hlc'][:80]!r} (its node must be the origin site)")
+    if not isinstance(values["payload"], dict):
+        raise InvalidEvent("the payload is not an object")
     if validate:
         validate_payload(values["type"], values["payload"])
+    _rows_belong(kind, values)
     return values
+
+
+def _rows_belong(kind, values: dict) -> None:
+    """Every row a payload carries is of the event's own aggregate (an event cannot write another's)."""
+    aggregate = str(values["aggregate_id"])
+    for name in kind.entities + kind.optional:
+        data = values["payload"].get(name)
+        if data is None:
+            continue
+        entity = ENTITIES[name]
+        if not isinstance(data, dict) or data.get(entity.parent) != aggregate:
+            raise InvalidEvent(f"{kind.name}: {name}/{entity.parent}: the row is not of its aggregate "
+                               f"{aggregate}")
 
 
 def _same(stored: Event, values: dict) -> bool:
@@ -306,10 +324,10 @@ class BulkLoader:
                 data = values["payload"].get(name)
                 if data is None:
                     continue
-                row, links = row_values(name, data)
-                self._rows[(name, row["id"])] = None if data.get("deleted") else (row, links)
+                # kept as it came: only a row's last snapshot in the batch is read (at flush)
+                self._rows[(name, data["id"])] = None if data.get("deleted") else data
                 if name == root_name:
-                    exists, status = not data.get("deleted"), row.get("status")
+                    exists, status = not data.get("deleted"), data.get("status")
         self.heads[key] = _Head(values["hlc"], exists, status)
 
     def flush(self) -> None:
@@ -319,8 +337,9 @@ class BulkLoader:
             db.session.execute(insert(EventFlag.__table__), self._flags)
         order = [table.name for table in db.metadata.sorted_tables]  # a row after the rows it refers to
         grouped: dict = {}
-        for (name, row_id), value in self._rows.items():
-            grouped.setdefault(name, []).append((row_id, value))
+        for (name, row_id), data in self._rows.items():
+            value = None if data is None else row_values(name, data)
+            grouped.setdefault(name, []).append((uuid.UUID(row_id), value))
         for name in sorted(grouped, key=lambda entity: order.index(ENTITIES[entity].table.name)):
             table = ENTITIES[name].table
             new, changed, linked = [], [], []

@@ -230,10 +230,11 @@ def entity_schema(name: str) -> dict:
 
 
 def payload_schema(event_type: EventType) -> dict:
-    properties = {name: {"$ref": f"#/$defs/{name}"} for name in event_type.entities + event_type.optional}
+    carried = event_type.entities + event_type.optional
+    properties = {name: {"$ref": f"#/definitions/{name}"} for name in carried}
     if event_type.context:
         properties["context"] = {"type": "object", "properties": event_type.context,
                                  "additionalProperties": False}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
             "properties": properties, "required": list(event_type.entities), "additionalProperties": False,
-            "$defs": {name: entity_schema(name) for name in event_type.entities + event_type.optional}}
+            "definitions": {name: entity_schema(name) for name in carried}}

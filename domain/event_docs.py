@@ -20,7 +20,7 @@ def render_catalogue() -> str:
         after = "new record" if kind.creates else (", ".join(kind.after) if kind.after else "any")
         lines.append(f"| `{kind.name}` | {kind.version} | {kind.aggregate} | {rows} | {after} "
                      f"| {kind.meaning} |")
-    lines += ["", "### Row schemas (JSON Schema, draft 2020-12)", ""]
+    lines += ["", "### Row schemas (JSON Schema, draft-07)", ""]
     for name, entity in ENTITIES.items():
         schema = entity_schema(name)
         lines += [f"#### `{name}` (aggregate: {entity.aggregate})", ""]

@@ -8,8 +8,8 @@ covered row was changed without an event, and none after its event was taken.
 import logging
 import uuid
 
+import fastjsonschema
 from flask import current_app, has_app_context
-from jsonschema import Draft202012Validator
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from models import ClockState, Event, ReceptionPoint
 from motcua.extensions import db
 
-from .clock import guard_clock, utcnow, wall_ms
+from . import DomainError
+from .clock import CLOCK_BEHIND, clock_is_behind, guard_clock, utcnow, wall_ms
 from .event_catalogue import ENTITIES, ROOTS, TYPES, payload_schema
 from .ids import uuid7
 from .snapshots import snapshot
@@ -42,9 +43,14 @@ def format_hlc(ms: int, counter: int, node) -> str:
 
 def next_hlc(site_id: uuid.UUID) -> str:
     """Advance the site's hybrid logical clock, behind the clock guard, and return its value."""
-    guard_clock(site_id)
+    clocks = db.session.info.setdefault("clocks", {})  # held for the transaction: the session's map
+    state = clocks.get(site_id)                          # is weak, and a clean row would be reloaded
+    if state is None:
+        guard_clock(site_id)
+        state = db.session.get(ClockState, site_id)
+    elif clock_is_behind(state.last_ms):
+        raise DomainError(CLOCK_BEHIND)
     now = wall_ms()
-    state = db.session.get(ClockState, site_id)
     if state is None:
         state = ClockState(site_id=site_id, last_ms=now, counter=0)
         db.session.add(state)
@@ -52,6 +58,7 @@ def next_hlc(site_id: uuid.UUID) -> str:
         state.last_ms, state.counter = now, 0
     else:
         state.counter += 1
+    clocks[site_id] = state
     return format_hlc(state.last_ms, state.counter, site_id)
 
 
@@ -72,7 +79,12 @@ def transaction_id() -> uuid.UUID:
 
 # ---- Validation ----------------------------------------------------------------------------
 
-_validators: dict[str, Draft202012Validator] = {}
+# fastjsonschema compiles each schema to Python once: ~4 µs a payload here against ~65 µs for the
+# jsonschema package's validator (make bench: event_validate_*_us). Times are naive UTC ISO 8601.
+FORMATS = {"date-time": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$",
+           "date": r"^\d{4}-\d{2}-\d{2}$",
+           "uuid": r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
+_validators: dict = {}
 
 
 def validate_payload(type_name: str, payload: dict) -> None:
@@ -81,11 +93,13 @@ def validate_payload(type_name: str, payload: dict) -> None:
     if validator is None:
         if type_name not in TYPES:
             raise InvalidEvent(f"unknown event type {type_name!r}")
-        validator = _validators[type_name] = Draft202012Validator(payload_schema(TYPES[type_name]))
-    error = next(iter(validator.iter_errors(payload)), None)
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(payload)"
-        raise InvalidEvent(f"{type_name}: {where}: {error.message}")
+        validator = _validators[type_name] = fastjsonschema.compile(payload_schema(TYPES[type_name]),
+                                                                    formats=FORMATS)
+    try:
+        validator(payload)
+    except fastjsonschema.JsonSchemaValueException as error:
+        where = "/".join(str(p) for p in error.path[1:]) or "(payload)"
+        raise InvalidEvent(f"{type_name}: {where}: {error.message}") from None
 
 
 # ---- Recording -----------------------------------------------------------------------------
@@ -178,7 +192,7 @@ def _check_recorded(session):
 @sa_event.listens_for(Session, "after_commit")
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session):
-    for key in ("tx_id", "recorded", "touched", "personal_keys"):
+    for key in ("tx_id", "recorded", "touched", "personal_keys", "clocks"):
         session.info.pop(key, None)
 
 

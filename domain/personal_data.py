@@ -14,6 +14,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
 
 from models import PersonalKey
 from motcua.extensions import db
@@ -33,11 +34,10 @@ def key_for(subject_id, create: bool) -> bytes | None:
     cache = _cache()
     if subject_id in cache:
         return cache[subject_id]
-    row = db.session.get(PersonalKey, subject_id)
-    if row is None and create:
-        row = PersonalKey(subject_id=subject_id, key=AESGCM.generate_key(bit_length=256))
-        db.session.add(row)
-    key = row.key if row is not None else None
+    key = db.session.scalar(select(PersonalKey.key).where(PersonalKey.subject_id == subject_id))
+    if key is None and create:
+        key = AESGCM.generate_key(bit_length=256)
+        db.session.add(PersonalKey(subject_id=subject_id, key=key))
     if key is not None:
         cache[subject_id] = key
     return key

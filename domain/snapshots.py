@@ -28,17 +28,25 @@ def _to_json(column, value):
     return value
 
 
-def _from_json(column, value):
-    if value is None:
-        return None
+def _reader(column):
+    """How a column's JSON value becomes its Python value (None: as it is)."""
     kind = column.type
     if isinstance(kind, Uuid):
-        return uuid.UUID(value)
+        return uuid.UUID
     if isinstance(kind, DateTime):
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    return value
+        return date.fromisoformat
+    return None
+
+
+def _from_json(column, value):
+    reader = _reader(column)
+    return value if value is None or reader is None else reader(value)
+
+
+_READERS = {name: [(column.name, _reader(column)) for column in entity.table.columns]
+            for name, entity in ENTITIES.items()}
 
 
 def subject_of(name: str, values: dict):
@@ -85,6 +93,8 @@ def row_values(name: str, data: dict) -> tuple[dict, dict]:
                                     for key in ("id", entity.parent)})
         data.update(personal_data.unseal(subject, name, sealed))
     links = {link: [uuid.UUID(v) for v in data.pop(link, [])] for link in entity.links}
-    data.pop("deleted", None)
-    values = {column.name: _from_json(column, data.get(column.name)) for column in entity.table.columns}
+    values = {}
+    for key, reader in _READERS[name]:
+        value = data.get(key)
+        values[key] = value if value is None or reader is None else reader(value)
     return values, links

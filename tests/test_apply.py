@@ -251,8 +251,6 @@ def test_a_payload_that_fails_its_schema_is_refused_naming_the_field(app, make_r
     assert deliver(receiver, issued) == ["applied"]  # nothing of the bad one got in the way
 
 
-@pytest.mark.xfail(strict=True, reason="defect in domain.apply._columns: an event's rows are not checked "
-                   "against its aggregate_id, so an event for a new aggregate overwrites another's row")
 def test_an_event_whose_rows_belong_to_another_aggregate_is_refused(app, make_receiver):
     receiver = make_receiver(app)
     start = last_seq(app)
@@ -264,9 +262,6 @@ def test_an_event_whose_rows_belong_to_another_aggregate_is_refused(app, make_re
     assert "aggregate" in refused(receiver, forged, InvalidEvent)
 
 
-@pytest.mark.xfail(strict=True, reason="defect in domain.apply._columns: only the clock value's length is "
-                   "checked; a malformed one is stored, sorts anywhere, and replay's restore_clock "
-                   "then fails on int()")
 def test_a_malformed_clock_value_is_refused(app, make_receiver):
     receiver = make_receiver(app)
     start = last_seq(app)
