@@ -35,8 +35,10 @@ system-deps-run:
 system-deps:
 	$(call apt_install,$(APT_TEST))
 
+# A database from before the event envelope (0007) gets its rows recorded once (idempotent).
 migrate: install
 	$(BIN)/flask --app motcua db upgrade
+	$(BIN)/flask --app motcua events baseline
 
 demo: migrate
 	$(BIN)/flask --app motcua seed-demo

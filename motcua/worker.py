@@ -9,7 +9,7 @@
 - the **watch** (`Watch`): chores on a schedule, each in short writes of its own: flag dossiers
   that passed their date, so none goes overdue silently; close counters whose officer's session
   expired without the browser coming back; erase personal data from print jobs past their
-  reprint window.
+  reprint window, and from dossiers closed longer than their retention period (domain.retention).
 
 The server runs it in a process of its own (motcua.worker_process); only a site runs one.
 """
@@ -23,6 +23,7 @@ from domain.counters import close_abandoned
 from domain.lifecycle import flag_overdue
 from domain.print_line import pending_printers, process_printer, release_stale_claims
 from domain.print_retention import purge_personal_data
+from domain.retention import delete_scans, erase_expired
 from domain.site import current_site
 
 from .transactions import write_transaction
@@ -42,8 +43,16 @@ def close_abandoned_counters() -> None:
         close_abandoned(current_site(), utcnow())
 
 
+def erase_expired_personal_data() -> None:
+    """Dossiers closed longer ago than PERSONAL_DATA_RETENTION_DAYS lose their personal data."""
+    with write_transaction():
+        _count, files = erase_expired(current_site())
+    delete_scans(files)
+
+
 # The watch's chores and how often each runs, in seconds (every chore runs in the first round).
-CHORES = ((flag_overdue_dossiers, 60), (close_abandoned_counters, 30), (purge_personal_data, 600))
+CHORES = ((flag_overdue_dossiers, 60), (close_abandoned_counters, 30), (purge_personal_data, 600),
+          (erase_expired_personal_data, 3600))
 
 
 class PrintLine:
