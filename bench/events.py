@@ -208,20 +208,40 @@ def _days(day: list, keys: list, today: date, days: int):
         yield json.loads(copy), day_keys
 
 
+class _TimedDays:
+    """_days, remembering how long making the copies took."""
+
+    spent = 0.0
+
+    def __call__(self, day, keys, days):
+        self.spent = 0.0
+        copies = _days(day, keys, business_date(), days)
+        while True:
+            start = time.perf_counter()
+            copy = next(copies, None)
+            self.spent += time.perf_counter() - start
+            if copy is None:
+                return
+            yield copy
+
+
+_timed_days = _TimedDays()
+
+
 def bench_replay(results: dict, seed_and_day, folder: Path) -> None:
     """A year of the site's log (DAYS copies of the day) replayed into an empty database, as the CLI
     does it: a day per transaction, payloads validated."""
     seed, day, keys = seed_and_day
-    target = create_app({"INSTANCE_PATH": str(folder), "EVENT_GUARD": "raise"})
+    target = create_app({"INSTANCE_PATH": str(folder), "EVENT_GUARD": "raise", "SQLITE_CACHE_MB": 512})
     with target.app_context():
         upgrade()
-        count, start = 0, time.perf_counter()
+        count, start = 0, time.perf_counter()  # the seed's few events count in the time
         with write_transaction():
             loader = BulkLoader(validate=True)
             for env in seed:
                 loader.add(env)
             loader.flush()
-        for envelopes, day_keys in _days(day, keys, business_date(), DAYS):
+        for envelopes, day_keys in _timed_days(day, keys, DAYS):
             with write_transaction():
                 replay.load_keys(day_keys)
                 for env in envelopes:
@@ -230,7 +250,7 @@ def bench_replay(results: dict, seed_and_day, folder: Path) -> None:
             count += len(envelopes)
         with write_transaction():
             replay.finish()
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start - _timed_days.spent  # the copies' making is not replay
         tickets_made = db.session.scalar(select(func.count()).select_from(Ticket))
         dossiers_made = db.session.scalar(select(func.count()).select_from(Dossier))
         db.engine.dispose()

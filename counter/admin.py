@@ -9,6 +9,7 @@ from sqlalchemy import select
 from domain import DomainError, catalogue
 from domain import site_config as config
 from domain import validation as check
+from domain.apply import flagged_events
 from domain.catalogue import CatalogueError, export_csv, import_csv
 from domain.printing import queue_test_page
 from domain.site import current_site, get_owned, site_counters, site_queues
@@ -90,6 +91,7 @@ def _page(message=None, level="info", csv_errors=(), typed=None):
             .order_by(PriorityCategory.sort_order))),
         "jobs": list(db.session.scalars(select(PrintJob).where(PrintJob.site_id == site.id)
                                         .order_by(PrintJob.id.desc()).limit(30))),
+        "flags": flagged_events(),
         "message": message,
         "level": level,
         "typed": typed,  # a procedure form refused: shown again as it was typed

@@ -145,6 +145,29 @@ def _existing(aggregate_type: str, aggregate_id) -> dict:
     return found
 
 
+@dataclass(frozen=True)
+class Flagged:
+    occurred_at: datetime
+    type: str
+    code: str  # the ticket or dossier it is about, as staff know it
+    reason: str
+
+
+def flagged_events(limit: int = 50) -> list[Flagged]:
+    """Events kept but not applied (illegal transitions), newest first: for a supervisor."""
+    from models import Dossier, Ticket
+
+    rows = db.session.execute(
+        select(Event.occurred_at, Event.type, Event.aggregate_id, EventFlag.reason)
+        .join(EventFlag, EventFlag.event_id == Event.id).order_by(Event.hlc.desc()).limit(limit)).all()
+    codes = {}
+    ids = [row.aggregate_id for row in rows]
+    if ids:
+        codes.update(db.session.execute(select(Ticket.id, Ticket.code).where(Ticket.id.in_(ids))).all())
+        codes.update(db.session.execute(select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids))).all())
+    return [Flagged(row.occurred_at, row.type, codes.get(row.aggregate_id) or "", row.reason) for row in rows]
+
+
 def illegal(kind, exists: bool, status: str | None) -> str | None:
     """Why an event of `kind` cannot follow the state before it (None: it can)."""
     if kind.creates and exists:

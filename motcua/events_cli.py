@@ -37,7 +37,8 @@ def replay(target: str, check: bool, validate: bool):
     batches = rebuild.source_envelopes()
     instance = Path(target).resolve().parent if "://" not in target else Path(current_app.instance_path)
     other = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
-                        "START_WORKERS": False, "EVENT_GUARD": current_app.config["EVENT_GUARD"]})
+                        "START_WORKERS": False, "EVENT_GUARD": current_app.config["EVENT_GUARD"],
+                        "SQLITE_CACHE_MB": 512})  # a whole log goes through its indexes
     with other.app_context():
         upgrade()
     total, loader = 0, None

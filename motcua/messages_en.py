@@ -110,6 +110,13 @@ EN = {
     "Tắt": "Turn off",
     "Bật": "Turn on",
     "Lệnh in gần đây": "Recent print jobs",
+    "Sự kiện cần xem xét": "Events to review",
+    "Những thay đổi nhận được không khớp với trạng thái của hồ sơ hoặc số thứ tự: đã được lưu lại nhưng "
+    "chưa áp dụng. Hãy kiểm tra và xử lý.": "Changes received that do not fit the state of the dossier or "
+    "ticket: kept, but not applied. Please check them and act.",
+    "Sự kiện": "Event",
+    "chuyển trạng thái không hợp lệ": "illegal transition",
+    "tạo lại một bản ghi đã có": "creates a record that already exists",
     "Thiết bị": "Device",
     "Lần thử": "Attempts",
     "Lỗi": "Error",

@@ -99,6 +99,7 @@ def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
         cur = dbapi_conn.cursor()
         # only programs outside the writer queue (a backup, the sqlite3 shell) make us wait
         cur.execute(f"PRAGMA busy_timeout={int(config['SQLITE_BUSY_TIMEOUT_MS'])}")
+        cur.execute(f"PRAGMA cache_size=-{int(config['SQLITE_CACHE_MB']) * 1024}")  # KiB when negative
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")  # a committed ticket survives a power cut
         cur.execute("PRAGMA foreign_keys=ON")
