@@ -5,10 +5,11 @@ lists an entity declares (a counter's queue ids), and — for entities with pers
 columns sealed with the dossier's key (domain.personal_data).
 """
 
+import json
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Uuid, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Uuid, select
 
 from motcua.extensions import db
 
@@ -28,11 +29,25 @@ def _to_json(column, value):
     return value
 
 
+_new, _set, _UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+
+
+def parse_uuid(text: str) -> uuid.UUID:
+    """uuid.UUID(text) for the canonical 36-character form, without its general parser (a replay
+    reads some ten ids an event)."""
+    if len(text) != 36 or text[8] != "-" or text[13] != "-" or text[18] != "-" or text[23] != "-":
+        return uuid.UUID(text)
+    value = _new(uuid.UUID)
+    _set(value, "int", int(text.replace("-", ""), 16))
+    _set(value, "is_safe", _UNKNOWN)
+    return value
+
+
 def _reader(column):
     """How a column's JSON value becomes its Python value (None: as it is)."""
     kind = column.type
     if isinstance(kind, Uuid):
-        return uuid.UUID
+        return parse_uuid
     if isinstance(kind, DateTime):
         return datetime.fromisoformat
     if isinstance(kind, Date):
@@ -82,9 +97,8 @@ def _current_links(name: str, row_id, link: str) -> list:
     return list(db.session.scalars(select(table.c[other]).where(table.c[mine] == row_id)))
 
 
-def row_values(name: str, data: dict) -> tuple[dict, dict]:
-    """Column values (Python types) and association lists from a snapshot; personal data unsealed,
-    or blank when its key was destroyed."""
+def _unsealed(name: str, data: dict) -> dict:
+    """The snapshot with its personal columns in clear (blank when the key was destroyed)."""
     entity = ENTITIES[name]
     data = dict(data)
     if entity.personal:
@@ -92,7 +106,50 @@ def row_values(name: str, data: dict) -> tuple[dict, dict]:
         subject = subject_of(name, {key: _from_json(entity.table.c[key], data.get(key))
                                     for key in ("id", entity.parent)})
         data.update(personal_data.unseal(subject, name, sealed))
-    links = {link: [uuid.UUID(v) for v in data.pop(link, [])] for link in entity.links}
+    return data
+
+
+def _sqlite_datetime(text: str) -> str:
+    text = text.replace("T", " ")
+    return text if len(text) > 19 else text + ".000000"
+
+
+def _storer(column):
+    """How a column's JSON value is stored by SQLAlchemy on SQLite (None: as it is)."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return lambda text: text.replace("-", "")
+    if isinstance(kind, DateTime):
+        return _sqlite_datetime
+    if isinstance(kind, Boolean):
+        return int
+    if isinstance(kind, JSON):
+        return json.dumps
+    return None
+
+
+_STORERS = {name: [(column.name, _storer(column)) for column in entity.table.columns]
+            for name, entity in ENTITIES.items()}
+
+
+def sqlite_row(name: str, data: dict) -> tuple[tuple, dict]:
+    """A snapshot as the tuple of values SQLite stores for its columns (in table order) and its
+    association lists — what a bulk replay into a site's database writes without the ORM."""
+    data = _unsealed(name, data)
+    links = {link: [parse_uuid(v) for v in data.pop(link, [])] for link in ENTITIES[name].links}
+    row = []
+    for key, storer in _STORERS[name]:
+        value = data.get(key)
+        row.append(value if value is None or storer is None else storer(value))
+    return tuple(row), links
+
+
+def row_values(name: str, data: dict) -> tuple[dict, dict]:
+    """Column values (Python types) and association lists from a snapshot; personal data unsealed,
+    or blank when its key was destroyed."""
+    entity = ENTITIES[name]
+    data = _unsealed(name, data)
+    links = {link: [parse_uuid(v) for v in data.pop(link, [])] for link in entity.links}
     values = {}
     for key, reader in _READERS[name]:
         value = data.get(key)
