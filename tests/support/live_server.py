@@ -24,7 +24,8 @@ def free_port() -> int:
 def prepare_instance(instance: Path, env: dict | None = None) -> dict:
     """Migrate and seed a site in `instance`; return the environment to run it with."""
     instance.mkdir(parents=True, exist_ok=True)
-    full_env = {**os.environ, "MOTCUA_INSTANCE_PATH": str(instance), "FLASK_EVENT_GUARD": "raise", **(env or {})}
+    full_env = {**os.environ, "MOTCUA_INSTANCE_PATH": str(instance), "FLASK_EVENT_GUARD": "raise",
+                **(env or {})}
     for args in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(BIN / "flask"), "--app", "motcua", *args], cwd=ROOT, env=full_env,
                        check=True, capture_output=True, timeout=60)
