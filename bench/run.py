@@ -348,15 +348,14 @@ def bench_display(base_url: str, polls: int) -> dict:
         http.close()
 
 
-BOARD_QUERY = ("select seq from event where kind in ('ticket.called', 'ticket.recalled')"
-               " and site_id = ? order by seq desc limit 1")  # kiosk/display.py board()
+BOARD_QUERY = "select max(called_at) from ticket_call where site_id = ?"  # kiosk/display.py board()
 
 
 def time_board_query(database: Path, repeat: int = 50) -> float:
     """Median ms of the board poll's query alone, on a read-only connection."""
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
     try:
-        site_id = conn.execute("select site_id from event limit 1").fetchone()[0]
+        site_id = conn.execute("select id from reception_point limit 1").fetchone()[0]
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
