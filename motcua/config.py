@@ -8,7 +8,7 @@ class Defaults:
     ROLE = "site"  # "site" (SQLite, one reception point) or "central" (PostgreSQL)
     SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
     SQLITE_BUSY_TIMEOUT_MS = 5000  # only programs outside the writer queue (a backup) make us wait
-    SQLITE_CACHE_MB = 64  # page cache per connection (SQLite's own default is 2 MB)
+    SQLITE_CACHE_MB = 2  # page cache per connection (SQLite's default; a replay target takes 512)
     SITE_AGENCY_CODE = None  # which reception point this server is; default: the only one
     TIME_ZONE = "Asia/Ho_Chi_Minh"
 

@@ -48,6 +48,18 @@ def seeded_database(tmp_path_factory) -> Path:
     return instance / "motcua.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory) -> Path:
+    """A migrated database with no rows: what `flask events replay` and a new peer start from."""
+    instance = tmp_path_factory.mktemp("empty")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    release_writer_lock_file()
+    return instance / "motcua.sqlite3"
+
+
 @pytest.fixture
 def make_app(tmp_path, seeded_database):
     """make_app(**settings) → a site on its own copy of the seeded database, with these settings."""

@@ -8,7 +8,6 @@ import shutil
 import uuid
 
 import pytest
-from flask_migrate import upgrade
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select, text, update
@@ -40,7 +39,7 @@ from models import (
 )
 from motcua import create_app
 from motcua.extensions import db
-from motcua.transactions import release_writer_lock_file, write_transaction
+from motcua.transactions import write_transaction
 
 PERSON = {"applicant_name": "Nguyễn Thị Ánh", "applicant_id_number": "001190012345",
           "applicant_phone": "0912345678", "applicant_address": "Số 5 ngõ 12, xóm Chè Đỗ",
@@ -48,18 +47,6 @@ PERSON = {"applicant_name": "Nguyễn Thị Ánh", "applicant_id_number": "00119
 
 
 # ---- the receiving database --------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def empty_database(tmp_path_factory):
-    """A migrated database with no rows: what a new peer starts from."""
-    instance = tmp_path_factory.mktemp("empty")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    release_writer_lock_file()
-    return instance / "motcua.sqlite3"
-
 
 @pytest.fixture
 def make_receiver(tmp_path, empty_database):

@@ -6,7 +6,6 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -23,17 +22,6 @@ from motcua.extensions import db
 from motcua.transactions import write_transaction
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def empty_database(tmp_path_factory):
-    """A migrated database with no rows: what `flask events replay` starts from."""
-    instance = tmp_path_factory.mktemp("empty")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return instance / "motcua.sqlite3"
 
 
 def rebuilt(tmp_path, name: str, empty, envelopes, keys, bulk: bool = False) -> str:

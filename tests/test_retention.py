@@ -18,7 +18,7 @@ from motcua.extensions import db
 from motcua.transactions import write_transaction
 
 from .test_dossier_events import NAME, act, received
-from .test_event_replay import empty_database, rebuilt  # noqa: F401 - the fixture is used below
+from .test_event_replay import rebuilt
 
 
 def closed_and_open(app):
@@ -67,7 +67,7 @@ def test_a_closed_dossier_is_blanked_and_its_events_can_no_longer_be_read(make_a
         assert values["applicant_name"] == ERASED_NAME and values["code"] == dossier.code
 
 
-def test_the_log_still_replays_to_the_live_tables_after_erasure(make_app, empty_database, tmp_path):  # noqa: F811
+def test_the_log_still_replays_to_the_live_tables_after_erasure(make_app, empty_database, tmp_path):
     app = make_app(PERSONAL_DATA_RETENTION_DAYS=30)
     closed_and_open(app)
     erase(app, 31)
