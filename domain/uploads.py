@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from models import Attachment
 from motcua.extensions import db
@@ -170,6 +168,10 @@ def _encode(image: Image.Image, pillow_format: str) -> bytes:
 
 
 def _count_clean_pages(data: bytes, name: str) -> int:
+    # pypdf is imported here, when a PDF is first checked: it loads OpenSSL's bindings (~7 MB of
+    # memory) that a server giving out tickets all day never needs.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -186,7 +188,9 @@ def _count_clean_pages(data: bytes, name: str) -> int:
     return pages
 
 
-def _has_active_content(reader: PdfReader) -> bool:
+def _has_active_content(reader) -> bool:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     # Walk every object reachable from the trailer; streams are looked at by their dictionary only,
     # so page contents are never decompressed.
     stack, seen = [reader.trailer], set()
