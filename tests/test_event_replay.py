@@ -232,5 +232,5 @@ class SiteDay(RuleBasedStateMachine):
 def test_replaying_the_events_gives_the_live_tables_back(make_app, empty_database, tmp_path):
     SiteDay.make_app, SiteDay.empty, SiteDay.tmp_path = make_app, empty_database, tmp_path
     run_state_machine_as_test(SiteDay, settings=settings(
-        max_examples=10, stateful_step_count=40, deadline=None,
+        max_examples=10, stateful_step_count=40, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
