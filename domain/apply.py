@@ -356,75 +356,28 @@ class BulkLoader:
         self.heads[key] = _Head(values["hlc"], exists, status)
 
     def flush(self) -> None:
-        if db.session.get_bind().dialect.name == "sqlite":
-            self._flush_sqlite()
-        else:
-            self._flush_core()
-        self._events, self._flags, self._rows = [], [], {}
-
-    def _flush_core(self) -> None:
+        """Write what the batch gave: its events, its flags, and each row as its last event left it.
+        On SQLite the rows go as SQLite stores them, through the driver's executemany (a year of a
+        busy site is some 465,000 events: make bench, event_replay_year_s)."""
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
         if self._events:
-            db.session.execute(insert(Event.__table__), self._events)
+            _write_events(self._events, sqlite)
         if self._flags:
             db.session.execute(insert(EventFlag.__table__), self._flags)
-        grouped = self._grouped(row_values)
-        for name in grouped:
-            table = ENTITIES[name].table
+        for name, rows in self._grouped(sqlite_row if sqlite else row_values).items():
             new, changed, linked = [], [], []
-            for row_id, value in grouped[name]:
+            for row_id, value in rows:
                 if value is None:
                     self._delete(name, row_id)
                     continue
                 row, links = value
-                (changed if (name, row_id) in self.written else new).append(row)
+                (changed if (name, row_id) in self.written else new).append((row_id, row))
+                self.written.add((name, row_id))
                 linked += [(row_id, link, ids) for link, ids in links.items()]
-            if new:
-                db.session.execute(insert(table), new)
-                self.written.update((name, row["id"]) for row in new)
-            if changed:
-                params = [{**{f"v_{k}": v for k, v in row.items()}, "k_id": row["id"]} for row in changed]
-                statement = update(table).where(table.c.id == bindparam("k_id")).values(
-                    {column: bindparam(f"v_{column}") for column in changed[0]})
-                db.session.execute(statement, params)
+            (_write_sqlite_rows if sqlite else _write_rows)(ENTITIES[name].table, new, changed)
             for row_id, link, ids in linked:  # after the rows they link
                 _set_links(name, row_id, link, ids)
-
-    def _flush_sqlite(self) -> None:
-        """The same writes as _flush_core, as SQLite stores them, through the driver's executemany:
-        a year of a busy site is some 465,000 events (make bench: event_replay_year_s)."""
-        connection = db.session.connection()
-        if self._events:
-            columns = [c.name for c in Event.__table__.columns if c.name != "seq"]
-            connection.exec_driver_sql(
-                f"INSERT INTO event ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [_event_storage(values) for values in self._events])
-        if self._flags:
-            db.session.execute(insert(EventFlag.__table__), self._flags)
-        grouped = self._grouped(sqlite_row)
-        for name in grouped:
-            table = ENTITIES[name].table
-            columns = [c.name for c in table.columns]
-            new, changed, linked = [], [], []
-            for row_id, value in grouped[name]:
-                if value is None:
-                    self._delete(name, row_id)
-                    continue
-                row, links = value
-                if (name, row_id) in self.written:
-                    changed.append(row + (row_id.hex,))
-                else:
-                    new.append(row)
-                    self.written.add((name, row_id))
-                linked += [(row_id, link, ids) for link, ids in links.items()]
-            quoted = [f'"{c}"' for c in columns]
-            if new:
-                names, marks = ", ".join(quoted), ", ".join("?" * len(columns))
-                connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", new)
-            if changed:
-                assignments = ", ".join(f"{c} = ?" for c in quoted)
-                connection.exec_driver_sql(f"UPDATE {table.name} SET {assignments} WHERE id = ?", changed)
-            for row_id, link, ids in linked:
-                _set_links(name, row_id, link, ids)
+        self._events, self._flags, self._rows = [], [], {}
 
     def _grouped(self, convert) -> dict:
         """Pending rows by entity, entities in the order rows refer to each other, each converted."""
@@ -443,6 +396,41 @@ class BulkLoader:
         _delete_links(name, row_id)
         db.session.execute(delete(table).where(table.c.id == row_id))
         self.written.discard((name, row_id))
+
+
+def _write_events(events: list, sqlite: bool) -> None:
+    if not sqlite:
+        db.session.execute(insert(Event.__table__), events)
+        return
+    columns = [c.name for c in Event.__table__.columns if c.name != "seq"]
+    db.session.connection().exec_driver_sql(
+        f"INSERT INTO event ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [_event_storage(values) for values in events])
+
+
+def _write_rows(table, new: list, changed: list) -> None:
+    """Rows as column values (Python types), through SQLAlchemy Core: any database."""
+    if new:
+        db.session.execute(insert(table), [row for _id, row in new])
+    if changed:
+        params = [{**{f"v_{k}": v for k, v in row.items()}, "k_id": row_id} for row_id, row in changed]
+        statement = update(table).where(table.c.id == bindparam("k_id")).values(
+            {column: bindparam(f"v_{column}") for column in changed[0][1]})
+        db.session.execute(statement, params)
+
+
+def _write_sqlite_rows(table, new: list, changed: list) -> None:
+    """Rows as SQLite stores them (domain.snapshots.sqlite_row), through the driver's executemany."""
+    connection = db.session.connection()
+    quoted = [f'"{c.name}"' for c in table.columns]
+    if new:
+        names, marks = ", ".join(quoted), ", ".join("?" * len(quoted))
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+                                   [row for _id, row in new])
+    if changed:
+        assignments = ", ".join(f"{c} = ?" for c in quoted)
+        connection.exec_driver_sql(f"UPDATE {table.name} SET {assignments} WHERE id = ?",
+                                   [row + (row_id.hex,) for row_id, row in changed])
 
 
 def _event_storage(values: dict) -> tuple:

@@ -196,6 +196,3 @@ def _forget(session):
     for key in ("tx_id", "recorded", "touched", "personal_keys", "clocks"):
         session.info.pop(key, None)
 
-
-def record_event(*args, **kwargs):  # pragma: no cover - removed once every caller uses record()
-    raise NotImplementedError("record_event is gone: use domain.events.record(type, *rows, actor=...)")

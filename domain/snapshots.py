@@ -73,8 +73,7 @@ def subject_of(name: str, values: dict):
 def snapshot(name: str, row) -> dict:
     """The JSON snapshot of an ORM row (after flush, so defaults are filled)."""
     entity = ENTITIES[name]
-    values = {column.name: getattr(row, column.key if hasattr(column, "key") else column.name)
-              for column in entity.table.columns}
+    values = {column.name: getattr(row, column.key) for column in entity.table.columns}
     return snapshot_values(name, values, links={link: _current_links(name, row.id, link)
                                                 for link in entity.links})
 
