@@ -72,3 +72,39 @@ def test_migrations_go_down_to_base_and_up_again_on_postgresql(central):
         upgrade()
         assert _tables() == tables
         assert _differences() == []
+
+
+def test_a_sites_log_replays_into_postgresql_and_gives_its_tables(central, app):
+    """What central will do with a site's events: the bulk loader on PostgreSQL (SQLAlchemy Core,
+    jsonb payloads), rows equal to the site's own, table by table."""
+    from domain import lifecycle, tickets
+    from domain.dossiers import receive_dossier, validate_intake
+    from domain.replay import compare, load, personal_keys, source_envelopes
+    from domain.site import current_site
+    from models import Procedure, Queue, StaffUser
+    from motcua.transactions import write_transaction
+
+    with app.app_context():
+        with write_transaction():
+            site = current_site()
+            queue = db.session.scalars(db.select(Queue).where(Queue.letter == "A")).one()
+            tickets.issue_ticket(site, queue)
+            officer = db.session.scalars(db.select(StaffUser).where(StaffUser.username == "canbo1")).one()
+            procedure = db.session.scalars(db.select(Procedure).where(Procedure.code == "1.004859")).one()
+            values = {"applicant_name": "Nguyễn Thị Hồng Nhung", "applicant_id_number": "001090123456"}
+            dossier = receive_dossier(site, officer, validate_intake(procedure, values,
+                                                                     set(range(len(procedure.documents)))))
+        with write_transaction():
+            lifecycle.transfer(current_site(), db.session.get(type(dossier), dossier.id), officer,
+                               "Phòng Tư pháp")
+        envelopes = [env for batch in source_envelopes() for env in batch]
+        keys = personal_keys()
+        live = db.engine.url.render_as_string(hide_password=False)
+    with central.app_context():
+        upgrade()
+        with write_transaction():
+            load(envelopes, keys, bulk=True)
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+    result = compare(live, url)
+    assert result.equal, result.differences
