@@ -13,12 +13,13 @@ from domain import DomainError
 from domain.clock import utcnow
 from domain.counters import IDLE, leave_counter
 from domain.site import current_site_id
-from models import StaffSession, StaffUser
+from models import StaffSession, StaffUser, staff_site
 from motcua.extensions import db, login_manager
 from motcua.transactions import write_transaction, writer_held
 
 SESSION_SECRET = "sid"  # the cookie's key for this login's secret
 SEEN_EVERY = timedelta(minutes=1)  # last_seen is written at most this often
+CENTRAL_ROLES = frozenset({"admin", "supervisor"})  # the province dashboard's users
 
 
 def _digest(secret: str) -> str:
@@ -26,11 +27,18 @@ def _digest(secret: str) -> str:
 
 
 def may_work_here(user: StaffUser) -> bool:
-    """An account works at its own reception point only (see docs/architecture.md, Security)."""
+    """An account works at the sites it is assigned to (`staff_site`; with none, at its home site).
+    At central only the province's admins and supervisors log in (see docs/central.md)."""
+    if current_app.config["ROLE"] == "central":
+        return user.role in CENTRAL_ROLES
     try:
-        return user.site_id == current_site_id()
+        site_id = current_site_id()
     except DomainError:  # no site configured yet: nobody works here
         return False
+    assigned = select(staff_site.c.site_id).where(staff_site.c.staff_id == user.id)
+    here = db.session.execute(select(
+        assigned.where(staff_site.c.site_id == site_id).exists(), assigned.exists())).one()
+    return here[0] or (not here[1] and user.site_id == site_id)
 
 
 @login_manager.user_loader

@@ -23,8 +23,8 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from models import Event, EventFlag
 from motcua.extensions import db
 
-from .event_catalogue import ENTITIES, ROOTS, TYPES
-from .events import InvalidEvent, validate_payload
+from .event_catalogue import ENTITIES, LINK_COLUMNS, ROOTS, TYPES
+from .events import InvalidEvent, hold_log_lock, validate_payload
 from .personal_data import destroy_key, prefetch
 from .snapshots import parse_uuid, row_values, sqlite_row
 
@@ -47,7 +47,7 @@ def envelope(event: Event) -> dict:
             "tx_id": str(event.tx_id), "payload": event.payload}
 
 
-def _columns(env: dict, validate: bool = True) -> dict:
+def parse_envelope(env: dict, validate: bool = True) -> dict:
     """Envelope → column values, checked (InvalidEvent on anything malformed)."""
     try:
         kind = TYPES.get(env["type"])
@@ -87,7 +87,7 @@ def _rows_belong(kind, values: dict) -> None:
                                f"{aggregate}")
 
 
-def _same(stored: Event, values: dict) -> bool:
+def same_event(stored: Event, values: dict) -> bool:
     return all(getattr(stored, key) == values[key] for key in ENVELOPE)
 
 
@@ -97,18 +97,24 @@ class Applied:
     event_id: uuid.UUID
 
 
-def apply_event(env: dict) -> Applied:
-    """Store one event (once) and derive its aggregate's rows; see the module docstring."""
-    values = _columns(env)
+def apply_event(env: dict, **extra) -> Applied:
+    """Store one event (once) and derive its aggregate's rows; see the module docstring. `extra`:
+    columns the receiving machine sets (central: received_at, audience)."""
+    return apply_values(parse_envelope(env), **extra)
+
+
+def apply_values(values: dict, **extra) -> Applied:
+    """apply_event for an envelope already checked (`parse_envelope`)."""
     stored = db.session.scalars(select(Event).where(Event.id == values["id"])).first()
     if stored is not None:
-        if _same(stored, values):
+        if same_event(stored, values):
             return Applied("duplicate", values["id"])
         raise EventConflict(f"event {values['id']} already stored with other content")
     newest = db.session.scalar(select(func.max(Event.hlc)).where(
         Event.aggregate_type == values["aggregate_type"], Event.aggregate_id == values["aggregate_id"],
         Event.version > 0))
-    db.session.execute(insert(Event.__table__).values(**values))
+    hold_log_lock()
+    db.session.execute(insert(Event.__table__).values(**values, **extra))
     if values["version"] == 0:
         return Applied("legacy", values["id"])
     if newest is None or values["hlc"] > newest:
@@ -246,12 +252,11 @@ def _exists(table, row_id) -> bool:
     return db.session.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
 
 
-_LINKS = {"counter_queue": ("counter_id", "queue_id")}
 
 
 def _set_links(name: str, row_id, link: str, ids: list) -> None:
     table = db.metadata.tables[ENTITIES[name].links[link]]
-    mine, other = _LINKS[table.name]
+    mine, other = LINK_COLUMNS[table.name]
     db.session.execute(delete(table).where(table.c[mine] == row_id))
     if ids:
         db.session.execute(insert(table), [{mine: row_id, other: i} for i in ids])
@@ -260,7 +265,7 @@ def _set_links(name: str, row_id, link: str, ids: list) -> None:
 def _delete_links(name: str, row_id) -> None:
     for link_table in ENTITIES[name].links.values():
         table = db.metadata.tables[link_table]
-        mine, _ = _LINKS[table.name]
+        mine, _ = LINK_COLUMNS[table.name]
         db.session.execute(delete(table).where(table.c[mine] == row_id))
 
 
@@ -310,10 +315,13 @@ class BulkLoader:
     than its aggregate's last one (or a repeated id) goes through `apply_event`, and so does every later
     event of that aggregate."""
 
-    def __init__(self, validate: bool = True):
-        if db.session.scalar(select(func.count()).select_from(Event)):
+    def __init__(self, validate: bool = True, incremental: bool = False):
+        """`incremental`: the database already holds events (central taking a site's batch): call
+        `preload` with the batch first, so each aggregate starts from what is stored."""
+        if not incremental and db.session.scalar(select(func.count()).select_from(Event)):
             raise ValueError("BulkLoader starts from an empty database")
         self.validate = validate
+        self.incremental = incremental
         self.heads: dict = {}
         self.slow: set = set()
         self.seen: set = set()
@@ -321,19 +329,42 @@ class BulkLoader:
         self._events, self._flags, self._rows = [], [], {}
 
     def add(self, env: dict) -> None:
-        values = _columns(env, self.validate)
+        self.add_values(parse_envelope(env, self.validate))
+
+    def preload(self, batch: list[dict]) -> None:
+        """Heads of the batch's aggregates as stored: last clock value, and the root's status."""
+        wanted = {(v["aggregate_type"], v["aggregate_id"]) for v in batch} - set(self.heads)
+        by_type: dict = {}
+        for aggregate_type, aggregate_id in wanted:
+            by_type.setdefault(aggregate_type, []).append(aggregate_id)
+        for aggregate_type, ids in by_type.items():
+            newest = dict(db.session.execute(
+                select(Event.aggregate_id, func.max(Event.hlc))
+                .where(Event.aggregate_type == aggregate_type, Event.aggregate_id.in_(ids), Event.version > 0)
+                .group_by(Event.aggregate_id)).all())
+            table = ENTITIES[ROOTS[aggregate_type]].table
+            status = table.c.status if "status" in table.c else None
+            roots = dict(db.session.execute(select(table.c.id, status if status is not None else table.c.id)
+                                            .where(table.c.id.in_(ids))).all())
+            for aggregate_id, hlc in newest.items():
+                found = aggregate_id in roots
+                self.heads[(aggregate_type, aggregate_id)] = _Head(
+                    hlc, found, roots[aggregate_id] if found and status is not None else None)
+
+    def add_values(self, values: dict, **extra) -> None:
+        """Add an event already checked (`parse_envelope`); `extra` as for apply_event."""
         key = (values["aggregate_type"], values["aggregate_id"])
         head = self.heads.get(key)
         if values["version"] == 0:
-            self._events.append(values)
+            self._events.append({**values, **extra})
             return
         if key in self.slow or values["id"] in self.seen or (head and values["hlc"] <= head.hlc):
             self.flush()
-            apply_event(env)
+            apply_values(values, **extra)
             self.slow.add(key)
             return
         self.seen.add(values["id"])
-        self._events.append(values)
+        self._events.append({**values, **extra})
         kind = TYPES[values["type"]]
         exists, status = (head.exists, head.status) if head else (False, None)
         problem = illegal(kind, exists, status)
@@ -361,11 +392,14 @@ class BulkLoader:
         busy site is some 465,000 events: make bench, event_replay_year_s)."""
         sqlite = db.session.get_bind().dialect.name == "sqlite"
         if self._events:
+            hold_log_lock()
             _write_events(self._events, sqlite)
         if self._flags:
             db.session.execute(insert(EventFlag.__table__), self._flags)
         for name, rows in self._grouped(sqlite_row if sqlite else row_values).items():
             new, changed, linked = [], [], []
+            if self.incremental:  # rows written before this loader: updated, not inserted
+                self.written |= _stored_rows(name, [row_id for row_id, value in rows if value is not None])
             for row_id, value in rows:
                 if value is None:
                     self._delete(name, row_id)
@@ -396,6 +430,15 @@ class BulkLoader:
         _delete_links(name, row_id)
         db.session.execute(delete(table).where(table.c.id == row_id))
         self.written.discard((name, row_id))
+
+
+def _stored_rows(name: str, ids: list) -> set:
+    table = ENTITIES[name].table
+    found = set()
+    for start in range(0, len(ids), 1000):
+        found.update((name, row_id) for row_id in db.session.scalars(
+            select(table.c.id).where(table.c.id.in_(ids[start:start + 1000]))))
+    return found
 
 
 def _write_events(events: list, sqlite: bool) -> None:

@@ -71,7 +71,7 @@ def guard_clock(site_id) -> None:
     from . import DomainError
 
     state = db.session.get(ClockState, site_id)
-    if state is not None and clock_is_behind(state.last_ms):
+    if state is not None and clock_is_behind(state.wall_ms or state.last_ms):
         raise DomainError(CLOCK_BEHIND)
 
 
@@ -81,5 +81,8 @@ def confirm_clock(site_id) -> None:
     from motcua.extensions import db
 
     state = db.session.get(ClockState, site_id)
-    if state is not None:
-        state.last_ms, state.counter = wall_ms(), 0
+    if state is not None:  # the logical clock never goes back: values stay unique and ordered
+        now = wall_ms()
+        if now > state.last_ms:
+            state.last_ms, state.counter = now, 0
+        state.wall_ms = now

@@ -36,6 +36,7 @@ class Entity:
     parent: str = "id"  # the column holding the aggregate id
     personal: tuple[str, ...] = ()  # sealed with the dossier's key inside events
     links: dict = field(default_factory=dict)  # extra list-of-id fields (association tables)
+    optional_links: tuple[str, ...] = ()  # links events written before them do not carry
 
     @property
     def table(self):
@@ -48,7 +49,7 @@ ENTITIES: dict[str, Entity] = {
     "counter": Entity(Counter, "counter", links={"queue_ids": "counter_queue"}),
     "kiosk": Entity(Kiosk, "kiosk"),
     "priority_category": Entity(PriorityCategory, "priority_category"),
-    "staff_user": Entity(StaffUser, "staff"),
+    "staff_user": Entity(StaffUser, "staff", links={"site_ids": "staff_site"}, optional_links=("site_ids",)),
     "procedure": Entity(Procedure, "procedure"),
     "calendar_override": Entity(CalendarOverride, "calendar"),
     "ticket": Entity(Ticket, "ticket"),
@@ -62,6 +63,8 @@ ENTITIES: dict[str, Entity] = {
 }
 
 # Aggregate type → the entity whose row is the aggregate (its id is the aggregate id).
+# Association table → (the column naming the entity's row, the column naming the linked row).
+LINK_COLUMNS = {"counter_queue": ("counter_id", "queue_id"), "staff_site": ("staff_id", "site_id")}
 ROOTS = {entity.aggregate: name for name, entity in ENTITIES.items() if entity.parent == "id"}
 DOSSIER_OPEN = ("received", "transferred", "supplement_requested")
 
@@ -118,6 +121,7 @@ _TYPES = [
     _t("staff.renamed", "staff", ["staff_user"], "A staff account's full name changed."),
     _t("staff.disabled", "staff", ["staff_user"], "A staff account may no longer log in."),
     _t("staff.enabled", "staff", ["staff_user"], "A disabled staff account may log in again."),
+    _t("staff.sites_changed", "staff", ["staff_user"], "The sites where the account may work changed."),
     _t("procedure.created", "procedure", ["procedure"], "A procedure was added to the catalogue.",
        creates=True, context={"source": {"enum": ["admin", "import", "demo"]}}),
     _t("procedure.updated", "procedure", ["procedure"], "A procedure's details were edited.",
@@ -218,7 +222,8 @@ def entity_schema(name: str) -> dict:
             required.append(column.name)
     for link in entity.links:
         properties[link] = {"type": "array", "items": {"type": "string", "format": "uuid"}}
-        required.append(link)
+        if link not in entity.optional_links:
+            required.append(link)
     if entity.personal:
         # Sealed: the personal columns travel encrypted with the dossier's key (base64 of nonce +
         # AES-GCM ciphertext); after erasure they travel blank and `sealed` is null.

@@ -11,7 +11,7 @@ import uuid
 import fastjsonschema
 from flask import current_app, has_app_context
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from models import ClockState, Event, ReceptionPoint
@@ -48,28 +48,61 @@ def next_hlc(site_id: uuid.UUID) -> str:
     if state is None:
         guard_clock(site_id)
         state = db.session.get(ClockState, site_id)
-    elif clock_is_behind(state.last_ms):
+    elif clock_is_behind(state.wall_ms or state.last_ms):
         raise DomainError(CLOCK_BEHIND)
     now = wall_ms()
     if state is None:
-        state = ClockState(site_id=site_id, last_ms=now, counter=0)
+        state = ClockState(site_id=site_id, last_ms=now, counter=0, wall_ms=now)
         db.session.add(state)
     elif now > state.last_ms:
         state.last_ms, state.counter = now, 0
     else:
         state.counter += 1
+    if now > (state.wall_ms or 0):
+        state.wall_ms = now
     clocks[site_id] = state
     return format_hlc(state.last_ms, state.counter, site_id)
 
 
 def observe_hlc(site_id: uuid.UUID, value: str) -> None:
-    """Move this site's clock past a value seen from elsewhere (an event pulled from central)."""
+    """Move this site's clock past a value seen from elsewhere (an event pulled from central). Only
+    the logical clock moves: the clock guard watches this machine's own wall times (`wall_ms`), so a
+    central clock that runs ahead never makes a site refuse work."""
     ms, counter = int(value[:13]), int(value[14:19])
     state = db.session.get(ClockState, site_id)
     if state is None:
         db.session.add(ClockState(site_id=site_id, last_ms=ms, counter=counter))
     elif (ms, counter) > (state.last_ms, state.counter):
         state.last_ms, state.counter = ms, counter
+
+
+# ---- Central: one writer of the log at a time ------------------------------------------------
+# PostgreSQL hands out `seq` values when rows are inserted but shows them when transactions commit,
+# so a reader could see 105 before 104 and a pull cursor would skip 104 for good. Every transaction
+# that writes events at central holds this advisory lock until it commits: seq order is then commit
+# order, and a pull that reads up to N has seen everything below N (docs/central.md).
+LOG_LOCK = 0x6D6F74637561  # "motcua"
+CENTRAL_NODE = uuid.UUID("0000c0de-0000-7000-8000-00000000c0de")  # central's clock node and origin
+FEED_ALL = uuid.UUID(int=0)  # audience: every site's pull feed
+
+
+def hold_log_lock() -> None:
+    """Take the log's advisory lock for this transaction (PostgreSQL only; SQLite's writer queue
+    already makes writers take turns)."""
+    if db.session.info.get("log_locked"):
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOG_LOCK})
+    db.session.info["log_locked"] = True
+
+
+def _audience(kind, rows) -> uuid.UUID:
+    """Whose pull feed carries an event central wrote: accounts and reception points go to every
+    site, everything else to the site whose record it is."""
+    if kind.aggregate in ("staff", "site"):
+        return FEED_ALL
+    first = rows[0]
+    return first.id if isinstance(first, ReceptionPoint) else first.site_id
 
 
 def transaction_id() -> uuid.UUID:
@@ -139,11 +172,15 @@ def record(type_name: str, *rows, actor=None, context: dict | None = None, delet
     if context:
         payload["context"] = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in context.items()}
     validate_payload(type_name, payload)
-    origin = _origin(rows)
+    central = current_app.config["ROLE"] == "central"
+    origin = CENTRAL_NODE if central else _origin(rows)
+    hold_log_lock()
     event = Event(id=uuid7(), type=type_name, version=kind.version, origin_site_id=origin,
                   aggregate_type=kind.aggregate, aggregate_id=aggregate_id, hlc=next_hlc(origin),
                   occurred_at=utcnow(), actor_id=actor.id if actor is not None else None,
                   tx_id=transaction_id(), payload=payload)
+    if central:
+        event.received_at, event.audience = event.occurred_at, _audience(kind, rows)
     db.session.add(event)
     return event
 
@@ -193,6 +230,6 @@ def _check_recorded(session):
 @sa_event.listens_for(Session, "after_commit")
 @sa_event.listens_for(Session, "after_rollback")
 def _forget(session):
-    for key in ("tx_id", "recorded", "touched", "personal_keys", "clocks"):
+    for key in ("tx_id", "recorded", "touched", "personal_keys", "clocks", "log_locked"):
         session.info.pop(key, None)
 

@@ -207,8 +207,8 @@ def _advance_clock(site_id, count: int, now: datetime) -> list[str]:
     """The clock guard and `count` hybrid logical clock values, in one UPSERT (its row lock orders
     concurrent writers on PostgreSQL; SQLite's write lock already does). A refusal rolls it back."""
     params = {"site_id": site_id, "wall": _epoch_ms(now), "count": count, "first": count - 1}
-    last_ms, counter = _sql(_statement("advance_clock"), params).one()
-    if clock_is_behind(last_ms):
+    last_ms, counter, latest_wall = _sql(_statement("advance_clock"), params).one()
+    if clock_is_behind(latest_wall):
         raise DomainError(CLOCK_BEHIND)
     return [format_hlc(last_ms, n, site_id) for n in range(counter - count + 1, counter + 1)]
 
@@ -339,12 +339,14 @@ def _statement(name: str):
 def _build_advance_clock():
     table = ClockState.__table__
     stmt = _insert()(table).values(site_id=bindparam("site_id"), last_ms=bindparam("wall"),
-                                   counter=bindparam("first"))
+                                   counter=bindparam("first"), wall_ms=bindparam("wall"))
     ahead = stmt.excluded.last_ms > table.c.last_ms
+    later = stmt.excluded.wall_ms > func.coalesce(table.c.wall_ms, 0)
     return stmt.on_conflict_do_update(index_elements=["site_id"], set_={
         "last_ms": case((ahead, stmt.excluded.last_ms), else_=table.c.last_ms),
         "counter": case((ahead, stmt.excluded.counter), else_=table.c.counter + bindparam("count")),
-    }).returning(table.c.last_ms, table.c.counter)
+        "wall_ms": case((later, stmt.excluded.wall_ms), else_=table.c.wall_ms),
+    }).returning(table.c.last_ms, table.c.counter, table.c.wall_ms)
 
 
 _BUILDERS = {

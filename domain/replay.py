@@ -19,8 +19,10 @@ from .event_catalogue import TYPES
 # Not derived from events: machine-local state (sessions, login throttle, print spool, printer
 # status), the alembic stamp — and the clock, a derived cache set from the last event.
 LOCAL_TABLES = frozenset({"staff_session", "login_attempt", "print_job", "printer_state",
-                          "alembic_version", "clock_state"})
-LOCAL_COLUMNS = {"event": {"pushed_at", "seq"}}  # seq: this database's order of arrival
+                          "alembic_version", "clock_state", "site_credential", "site_link",
+                          "sync_quarantine", "sync_state", "sync_problem"})
+# seq: this database's order of arrival; the rest: sync bookkeeping of the machine that holds it
+LOCAL_COLUMNS = {"event": {"pushed_at", "seq", "received_at", "audience"}}
 
 
 def source_envelopes(batch: int = 1000):

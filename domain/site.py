@@ -12,11 +12,18 @@ from . import DomainError, NotFound
 
 
 def current_site() -> ReceptionPoint:
-    """The reception point this server runs (SITE_AGENCY_CODE, or the only one)."""
+    """The reception point this server runs: SITE_AGENCY_CODE, else the one it is enrolled as with
+    central (a site knows every reception point of the province), else the only one."""
+    from models import SyncState
+
     code = current_app.config.get("SITE_AGENCY_CODE")
     query = select(ReceptionPoint).order_by(ReceptionPoint.agency_code).limit(1)
     if code:
         query = query.where(ReceptionPoint.agency_code == code)
+    else:
+        enrolled = db.session.get(SyncState, 1)
+        if enrolled is not None:
+            query = query.where(ReceptionPoint.id == enrolled.site_id)
     site = db.session.scalars(query).first()
     if site is None:
         raise DomainError("Máy chủ chưa được cấu hình điểm tiếp nhận. Hãy chạy `flask seed-demo`.")

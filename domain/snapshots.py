@@ -14,9 +14,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Uuid, select
 from motcua.extensions import db
 
 from . import personal_data
-from .event_catalogue import ENTITIES
-
-_LINK_COLUMNS = {"counter_queue": ("counter_id", "queue_id")}
+from .event_catalogue import ENTITIES, LINK_COLUMNS
 
 
 def _to_json(column, value):
@@ -92,7 +90,7 @@ def snapshot_values(name: str, values: dict, links: dict | None = None) -> dict:
 
 def _current_links(name: str, row_id, link: str) -> list:
     table = db.metadata.tables[ENTITIES[name].links[link]]
-    mine, other = _LINK_COLUMNS[table.name]
+    mine, other = LINK_COLUMNS[table.name]
     return list(db.session.scalars(select(table.c[other]).where(table.c[mine] == row_id)))
 
 
@@ -135,7 +133,7 @@ def sqlite_row(name: str, data: dict) -> tuple[tuple, dict]:
     """A snapshot as the tuple of values SQLite stores for its columns (in table order) and its
     association lists — what a bulk replay into a site's database writes without the ORM."""
     data = _unsealed(name, data)
-    links = {link: [parse_uuid(v) for v in data.pop(link, [])] for link in ENTITIES[name].links}
+    links = {link: [parse_uuid(v) for v in data.pop(link)] for link in ENTITIES[name].links if link in data}
     row = []
     for key, storer in _STORERS[name]:
         value = data.get(key)
@@ -148,7 +146,7 @@ def row_values(name: str, data: dict) -> tuple[dict, dict]:
     or blank when its key was destroyed."""
     entity = ENTITIES[name]
     data = _unsealed(name, data)
-    links = {link: [parse_uuid(v) for v in data.pop(link, [])] for link in entity.links}
+    links = {link: [parse_uuid(v) for v in data.pop(link)] for link in entity.links if link in data}
     values = {}
     for key, reader in _READERS[name]:
         value = data.get(key)

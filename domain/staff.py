@@ -33,8 +33,10 @@ def find_staff(username: str) -> StaffUser:
     return user
 
 
-def create_staff(site, actor, username: str, full_name: str, role: str, password: str) -> StaffUser:
-    """Add an account to `site`; it logs in with `password`."""
+def create_staff(site, actor, username: str, full_name: str, role: str, password: str,
+                 sites: list | None = None) -> StaffUser:
+    """Add an account whose home is `site`, assigned to `sites` (default: its home); it logs in with
+    `password`. Usernames are unique province-wide."""
     username = _username(username)
     if not USERNAME.fullmatch(username):
         raise DomainError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang hoặc "
@@ -42,11 +44,20 @@ def create_staff(site, actor, username: str, full_name: str, role: str, password
     if staff_named(username) is not None:
         raise DomainError("Tên đăng nhập {username} đã có.", username=username)
     user = StaffUser(site_id=site.id, username=username, full_name=_full_name(full_name),
-                     role=_role(role), password_hash="")
+                     role=_role(role), password_hash="", sites=list(sites or [site]))
     user.set_password(_password(password))
     db.session.add(user)
     record("staff.created", user, actor=actor)
     return user
+
+
+def assign_sites(user: StaffUser, actor, sites: list) -> None:
+    """Set the reception points where the account may work (its sessions elsewhere end)."""
+    if not sites:
+        raise DomainError("Tài khoản phải được phân công ít nhất một điểm tiếp nhận.")
+    if {s.id for s in sites} != {s.id for s in user.sites}:
+        user.sites = list(sites)
+        record("staff.sites_changed", user, actor=actor)
 
 
 def rename_staff(user: StaffUser, actor, full_name: str) -> None:

@@ -4,7 +4,8 @@ from .dossier import Attachment, CalendarOverride, Dossier, DossierStep, Procedu
 from .event import ClockState, Event, EventFlag, PersonalKey
 from .printing import JOB_STATUSES, PrinterState, PrintJob
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
-from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffSession, StaffUser
+from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffSession, StaffUser, staff_site
+from .sync import Quarantine, SiteCredential, SiteLink, SyncProblem, SyncState
 from .ticket import TICKET_STATUSES, NumberSeries, Ticket, TicketCall
 
 __all__ = [
@@ -35,4 +36,10 @@ __all__ = [
     "StaffUser",
     "Ticket",
     "TicketCall",
+    "Quarantine",
+    "SiteCredential",
+    "SiteLink",
+    "SyncProblem",
+    "SyncState",
+    "staff_site",
 ]

@@ -25,6 +25,7 @@ class Event(db.Model):
         Index("ix_event_type_seq", "type", "seq"),
         Index("ix_event_origin_seq", "origin_site_id", "seq"),
         Index("ix_event_aggregate_hlc", "aggregate_type", "aggregate_id", "hlc"),
+        Index("ix_event_audience_seq", "audience", "seq"),
     )
 
     # Local order (what a push walks); the id is what crosses machines.
@@ -43,6 +44,10 @@ class Event(db.Model):
     tx_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # shared by the events committed together
     payload: Mapped[dict] = mapped_column(Payload)
     pushed_at: Mapped[datetime | None]  # local: when central acknowledged it
+    # Central: when it arrived, and whose pull feed carries it (a site, FEED_ALL, or none: an
+    # event a site pushed about its own records goes back to nobody).
+    received_at: Mapped[datetime | None]
+    audience: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class EventFlag(db.Model):
@@ -71,5 +76,6 @@ class ClockState(db.Model):
     __tablename__ = "clock_state"
 
     site_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    last_ms: Mapped[int] = mapped_column(BigInteger)
+    last_ms: Mapped[int] = mapped_column(BigInteger)  # the clock's physical part (may follow others')
     counter: Mapped[int] = mapped_column(default=0)
+    wall_ms: Mapped[int | None] = mapped_column(BigInteger)  # the latest of this machine's own wall times

@@ -4,8 +4,8 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.clock import utcnow
@@ -22,7 +22,18 @@ ROLES = {
 COUNTER_ROLES = frozenset({"officer", "postal_officer", "supervisor"})
 
 
+# Accounts are province-wide (managed at central); each is assigned to the sites where it may work.
+staff_site = Table(
+    "staff_site",
+    db.metadata,
+    Column("staff_id", Uuid, ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", Uuid, ForeignKey("reception_point.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class StaffUser(UserMixin, SiteOwned, db.Model):
+    """`site_id` is the home site; an account with no `staff_site` rows works there only."""
+
     __tablename__ = "staff_user"
 
     username: Mapped[str] = mapped_column(String(60), unique=True)
@@ -31,6 +42,7 @@ class StaffUser(UserMixin, SiteOwned, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)  # bump to log out everywhere
+    sites: Mapped[list["ReceptionPoint"]] = relationship(secondary=staff_site)  # noqa: F821
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

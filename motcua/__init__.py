@@ -64,7 +64,7 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .transactions import begin_request, configure_sqlite, teardown_request
+    from .transactions import begin_request, configure_postgresql, configure_sqlite, teardown_request
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -78,10 +78,15 @@ def _init_extensions(app: Flask) -> None:
             raise RuntimeError(f"ROLE must be 'site' or 'central', not {app.config['ROLE']!r}")
         if app.config["ROLE"] == "central" and dialect != "postgresql":
             raise RuntimeError("ROLE=central runs on PostgreSQL: set SQLALCHEMY_DATABASE_URI")
+        if app.config["ROLE"] == "central" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+            raise RuntimeError("ROLE=central counts rate limits for all its workers: set "
+                               "RATELIMIT_STORAGE_URI (e.g. redis://127.0.0.1:6379/0)")
         app.config["SERIAL_WRITES"] = dialect == "sqlite"
         if dialect == "sqlite":
             configure_sqlite(db.engine, str(Path(db.engine.url.database).with_suffix(".writer.lock")),
                              app.config)
+        elif dialect == "postgresql":
+            configure_postgresql(db.engine)
 
     @app.before_request
     def _transaction_kind():
@@ -97,9 +102,11 @@ def _register_blueprints(app: Flask) -> None:
     from kiosk import display, tracking
     from kiosk import scan as kiosk_scan
     from kiosk import views as kiosk_views
+    from sync import api as sync_api
 
     for blueprint in (kiosk_views.bp, display.bp, tracking.bp, auth.bp, counter_views.bp,
-                      dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp):
+                      dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp,
+                      sync_api.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

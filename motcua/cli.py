@@ -16,6 +16,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(staff_group)
     app.cli.add_command(calendar_group)
     app.cli.add_command(printer_group)
+    from sync.cli import central_group, sync_group
+
+    app.cli.add_command(sync_group)
+    app.cli.add_command(central_group)
 
 
 @click.command("seed-demo")

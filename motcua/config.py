@@ -47,6 +47,19 @@ class Defaults:
     # Personal data of a closed dossier (returned, refused, stopped, not received) is erased this
     # many days after it closed; the province sets it from its records retention schedule.
     PERSONAL_DATA_RETENTION_DAYS = 5 * 365
+    # Rate limits are counted here: memory for a site (one process), Redis for central's workers
+    # (ROLE=central refuses memory), e.g. redis://127.0.0.1:6379/0.
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    # Sync (docs/central.md). A site tries every SYNC_INTERVAL_SECONDS while connected; after a
+    # failure it waits longer each time (with jitter) up to SYNC_BACKOFF_MAX_SECONDS.
+    SYNC_INTERVAL_SECONDS = 10
+    SYNC_BACKOFF_MAX_SECONDS = 300
+    SYNC_TIMEOUT_SECONDS = 30
+    SYNC_BATCH = 500
+    SYNC_OFFLINE_AFTER_SECONDS = 120  # screens call the link offline after this long without success
+    SYNC_LIMIT_PER_SITE = "600 per minute"  # central, per credential
+
     DISPLAY_POLL_SECONDS = 1
     COUNTER_POLL_SECONDS = 3
 
@@ -68,7 +81,7 @@ class Defaults:
 
     # Dossiers
     MAKE_UP_SATURDAYS_COUNT = True  # does a make-up Saturday count toward deadlines? (unsettled in law)
-    PUBLIC_BASE_URL = None  # the central server's address once it exists; until then this site
+    PUBLIC_BASE_URL = None  # the central server's public address (receipts' QR codes); until then this site
     RECEIPT_PAPER = "A5x2"  # "A4" (one copy) or "A5x2" (two A5 copies on a landscape A4)
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000

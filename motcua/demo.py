@@ -52,6 +52,19 @@ def seed_demo() -> bool:
     )
     db.session.add(site)
     record("site.created", site)
+    seed_layout(site)
+    for username, full_name, role in STAFF:
+        user = StaffUser(site_id=site.id, username=username, full_name=full_name, role=role, sites=[site])
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        record("staff.created", user)
+    seed_procedures(site)
+    return True
+
+
+def seed_layout(site) -> None:
+    """The site's own layout: four queues, three counters, a kiosk and the priority categories (a
+    site enrolled with central starts with it; its admin changes it from there)."""
     queues = {}
     for order, (letter, name, name_en, fields) in enumerate(QUEUES):
         queues[letter] = Queue(site_id=site.id, letter=letter, name=name, name_en=name_en,
@@ -71,13 +84,6 @@ def seed_demo() -> bool:
                                     sort_order=order)
         db.session.add(category)
         record("priority_category.created", category)
-    for username, full_name, role in STAFF:
-        user = StaffUser(site_id=site.id, username=username, full_name=full_name, role=role)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
-        record("staff.created", user)
-    seed_procedures(site)
-    return True
 
 
 def seed_procedures(site) -> bool:

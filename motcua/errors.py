@@ -47,6 +47,10 @@ def error_response(message: str, status: int, /, **params):
     loads the user), so a locked or broken database still gets a readable answer.
     """
     _discard_failed_work()
+    if request.path.startswith("/api/"):  # machines (the sync API) read JSON
+        from flask import jsonify
+
+        return jsonify(error=gettext(message, **params), status=status), status
     template = "partials/_message.html" if wants_fragment() else "error.html"
     try:
         text = gettext(message, **params)

@@ -19,7 +19,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
-# Limits are per process and kept in memory: a site is one server process, and a restart
-# forgetting them is harmless. Routes name their own limits; nothing is limited by default.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
-                  headers_enabled=True)
+# Where limits are counted is RATELIMIT_STORAGE_URI: a site keeps them in its one server process's
+# memory (a restart forgetting them is harmless); central's workers share Redis. Routes name their own
+# limits; nothing is limited by default.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

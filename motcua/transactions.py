@@ -110,6 +110,18 @@ def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+def configure_postgresql(engine: Engine) -> None:
+    """Central: a transaction that means to write takes the event log's advisory lock first
+    (domain.events.hold_log_lock), before any row lock — the same order as a site's writer queue,
+    so a push and an admin's change to the same dossier never wait on each other in a cycle."""
+    from domain.events import LOG_LOCK
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if _write_intent.get():
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
+
+
 class LockOrderWarning(RuntimeWarning):
     """A write reached SQLite without the writer queue: it could stall other writers."""
 

@@ -1,6 +1,6 @@
-"""A site's background work, beside its web server: the print lines and the watch.
+"""A site's background work, beside its web server: the print lines, the watch and the sync loop.
 
-`SiteWorker` runs two parts, each in threads of its own:
+`SiteWorker` runs three parts, each in threads of its own:
 
 - the **print lines** (`PrintLines`): a dispatcher, woken after each commit that queued a print job,
   starts (or wakes) one line thread per printer with jobs waiting, so a printer that hangs holds
@@ -10,11 +10,14 @@
   that passed their date, so none goes overdue silently; close counters whose officer's session
   expired without the browser coming back; erase personal data from print jobs past their
   reprint window, and from dossiers closed longer than their retention period (domain.retention).
+- the **sync loop** (`SyncLoop`): while the site is enrolled with central, pushes its events and pulls
+  central's (sync.site), backing off with jitter when central cannot be reached.
 
 The server runs it in a process of its own (motcua.worker_process); only a site runs one.
 """
 
 import logging
+import random
 import threading
 import time
 
@@ -164,13 +167,52 @@ class Watch:
             log.exception("watch: %s failed", chore.__name__)
 
 
+class SyncLoop:
+    """The thread that syncs with central while the site is enrolled: a round every
+    SYNC_INTERVAL_SECONDS; after a failure it waits twice as long each time, up to
+    SYNC_BACKOFF_MAX_SECONDS, with jitter (sites coming back after an outage do not all call at once).
+    It never holds the writer queue while it waits on the network (sync.site)."""
+
+    def __init__(self, app, stopping: threading.Event):
+        self.app, self.stopping = app, stopping
+        self.thread = threading.Thread(target=self._run, name="sync", daemon=True)
+        self.rounds = 0
+
+    def delay_after(self, failures: int) -> float:
+        interval = float(self.app.config["SYNC_INTERVAL_SECONDS"])
+        if failures == 0:
+            return interval
+        ceiling = min(float(self.app.config["SYNC_BACKOFF_MAX_SECONDS"]), interval * 2 ** min(failures, 20))
+        return random.uniform(interval, max(interval, ceiling))  # "full jitter" above the interval
+
+    def _run(self) -> None:
+        from sync.site import SyncFailed, enrolled, sync_round
+
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                with self.app.app_context():
+                    if enrolled():
+                        sync_round()
+                        failures = 0
+            except SyncFailed as error:
+                failures += 1
+                log.info("sync: %s (attempt %d)", error, failures)
+            except Exception:  # keep trying for the rest of the day whatever one round did
+                failures += 1
+                log.exception("sync: round failed")
+            self.rounds += 1
+            self.stopping.wait(self.delay_after(failures))
+
+
 class SiteWorker:
-    """A site's background work, run in threads: the print lines and the watch."""
+    """A site's background work, run in threads: the print lines, the watch and the sync loop."""
 
     def __init__(self, app, interval: float = 1.0):
         self.stopping = threading.Event()
         self.print_lines = PrintLines(app, interval, self.stopping)
         self.watch = Watch(app, self.stopping)
+        self.sync = SyncLoop(app, self.stopping)
         self._started = False
 
     def start(self) -> None:
@@ -178,6 +220,7 @@ class SiteWorker:
             self._started = True
             self.print_lines.thread.start()
             self.watch.thread.start()
+            self.sync.thread.start()
 
     def wake_print_lines(self) -> None:
         """A job was queued: look for work now rather than at the next interval."""
@@ -189,6 +232,7 @@ class SiteWorker:
         if self._started:
             self.print_lines.stop(timeout)
             self.watch.thread.join(timeout)
+            self.sync.thread.join(timeout)
 
     def lines(self) -> list[str]:
         """Printer URLs that have a line thread now (for tests and figures)."""

@@ -386,7 +386,7 @@ def clock_ahead(app) -> None:
     """The site used a time a day ahead of the wall clock (then the clock was set back)."""
     with app.app_context(), write_transaction():
         db.session.execute(update(ClockState).where(ClockState.site_id == current_site().id)
-                           .values(last_ms=wall_ms() + 86_400_000))
+                           .values(last_ms=wall_ms() + 86_400_000, wall_ms=wall_ms() + 86_400_000))
 
 
 def counts(app) -> dict:

@@ -4,10 +4,10 @@ import statistics
 import time
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from domain.events import record
-from domain.staff import create_staff, end_sessions
+from domain.staff import assign_sites, create_staff, end_sessions, find_staff
 from models import LoginAttempt, ReceptionPoint, StaffSession, StaffUser
 from motcua.extensions import db
 from motcua.transactions import write_transaction
@@ -49,8 +49,7 @@ def test_a_session_of_an_account_moved_to_another_site_is_refused(app):
     assert response.status_code == 303 and client.get("/counter").status_code == 200
     with app.app_context(), write_transaction():
         other = another_site("Xã khác")
-        # No operation moves an account here (sync will bring such a change): written below the ORM.
-        db.session.execute(update(StaffUser).where(StaffUser.username == "canbo1").values(site_id=other.id))
+        assign_sites(find_staff("canbo1"), None, [other])  # at central; sync brings it here
     assert client.get("/counter").status_code == 302
     assert client.get("/counter/dossiers", headers={"HX-Request": "true"}).status_code == 401
 

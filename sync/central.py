@@ -1,0 +1,269 @@
+"""Central's side of sync: site credentials, taking a site's events (push), and each site's feed (pull).
+
+A push is stored idempotently: an event id already stored with the same content is a duplicate (fine:
+a lost acknowledgement, a delivery made twice); with other content it is a conflict (HTTP 409), kept
+in quarantine for an admin. Central knows which site is talking from its credential and refuses an
+event that claims another origin, writes another site's records, or writes what only central owns
+(accounts, the procedure catalogue). Stored events are applied with the event log's apply functions
+(domain.apply), so central's tables hold every site's tickets and dossiers.
+
+The pull feed is central's own log order (`event.seq`), filtered to what concerns the site
+(`event.audience`): the events central wrote for it or for everyone. Central writes its log one
+transaction at a time (domain.events.LOG_LOCK), so a cursor never passes a row still to commit.
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from domain import DomainError
+from domain.apply import BulkLoader, envelope, parse_envelope, same_event
+from domain.clock import utcnow
+from domain.event_catalogue import ENTITIES, ROOTS, TYPES
+from domain.events import FEED_ALL, InvalidEvent, hold_log_lock
+from models import Dossier, Event, PersonalKey, Quarantine, ReceptionPoint, SiteCredential, SiteLink
+from motcua.extensions import db
+
+MAX_BATCH = 500  # events per push or pull page
+CENTRAL_OWNED = frozenset({"staff", "procedure"})  # aggregates only central writes
+
+
+# ---- Credentials -----------------------------------------------------------------------------
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_credential(site: ReceptionPoint) -> str:
+    """A new credential for `site`: `<key id>.<secret>`, 192 random bits of secret; only its hash is
+    kept. Older credentials stay valid until revoked (rotation without downtime)."""
+    key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
+    db.session.add(SiteCredential(site_id=site.id, key_id=key_id, secret_sha256=_sha256(secret)))
+    return f"{key_id}.{secret}"
+
+
+def revoke_credentials(site: ReceptionPoint, key_id: str | None = None) -> int:
+    """Revoke one credential of the site (by key id), or all of them; return how many."""
+    query = update(SiteCredential).where(SiteCredential.site_id == site.id,
+                                         SiteCredential.revoked_at.is_(None))
+    if key_id:
+        query = query.where(SiteCredential.key_id == key_id)
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount
+
+
+def site_for(credential: str) -> ReceptionPoint | None:
+    """The site a credential belongs to, or None (unknown, revoked or malformed: all the same)."""
+    key_id, _, secret = (credential or "").partition(".")
+    if not key_id or not secret or len(credential) > 200:
+        return None
+    row = db.session.scalars(select(SiteCredential).where(SiteCredential.key_id == key_id,
+                                                          SiteCredential.revoked_at.is_(None))).first()
+    if row is None or not hmac.compare_digest(row.secret_sha256, _sha256(secret)):
+        return None
+    return db.session.get(ReceptionPoint, row.site_id)
+
+
+def find_site(agency_code: str) -> ReceptionPoint:
+    site = db.session.scalars(select(ReceptionPoint).where(ReceptionPoint.agency_code == agency_code)).first()
+    if site is None:
+        raise DomainError("Không có điểm tiếp nhận mã {code}.", code=agency_code)
+    return site
+
+
+# ---- Push --------------------------------------------------------------------------------
+
+@dataclass
+class PushResult:
+    stored: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # [{"id", "reason"}]: not stored, not to be sent again
+    conflicts: list = field(default_factory=list)  # [{"id", "reason"}]: quarantined
+
+    def as_json(self) -> dict:
+        return {"stored": [str(i) for i in self.stored], "duplicates": [str(i) for i in self.duplicates],
+                "refused": self.refused, "conflicts": self.conflicts}
+
+
+def _refusal(site: ReceptionPoint, values: dict) -> str | None:
+    """Why central will not take this event from `site` (None: it will)."""
+    if values["origin_site_id"] != site.id:
+        return "nguồn sự kiện không phải điểm tiếp nhận này (origin)"
+    if values["version"] == 0:
+        return "sự kiện cũ chưa có phiên bản (version 0)"
+    kind = TYPES[values["type"]]
+    if kind.aggregate in CENTRAL_OWNED:
+        return f"{kind.aggregate}: chỉ máy chủ trung tâm được ghi"
+    for name in kind.entities + kind.optional:
+        row = values["payload"].get(name)
+        if row is None:
+            continue
+        owner = row.get("id") if name == "reception_point" else row.get("site_id")
+        if owner != str(site.id):
+            return f"{name}: bản ghi của điểm tiếp nhận khác"
+        code = row.get("code") if name == "dossier" else None
+        if code and not code.startswith(site.agency_code + "-"):
+            return f"mã hồ sơ {code[:60]} không thuộc mã cơ quan {site.agency_code}"
+    return None
+
+
+def _owners(values: list[dict]) -> dict:
+    """(aggregate type, id) → the site that owns the stored root row, for the batch's aggregates."""
+    by_type: dict = {}
+    for v in values:
+        by_type.setdefault(v["aggregate_type"], set()).add(v["aggregate_id"])
+    owners = {}
+    for aggregate_type, ids in by_type.items():
+        table = ENTITIES[ROOTS[aggregate_type]].table
+        owner = table.c.id if aggregate_type == "site" else table.c.site_id
+        for row_id, site_id in db.session.execute(select(table.c.id, owner).where(table.c.id.in_(ids))):
+            owners[(aggregate_type, row_id)] = site_id
+    return owners
+
+
+def _store_keys(keys: list) -> None:
+    """The batch's personal-data keys (a dossier's key seals its personal data inside its events);
+    never one whose dossier's data was erased here already."""
+    wanted = {}
+    for item in keys or []:
+        try:
+            subject, key = uuid.UUID(str(item["subject_id"])), base64.b64decode(item["key"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            raise InvalidEvent("malformed personal-data key") from None
+        if len(key) != 32:
+            raise InvalidEvent("malformed personal-data key")
+        wanted[subject] = key
+    if not wanted:
+        return
+    have = set(db.session.scalars(select(PersonalKey.subject_id).where(PersonalKey.subject_id.in_(wanted))))
+    erased = set(db.session.scalars(select(Event.aggregate_id).where(
+        Event.type == "dossier.personal_data_erased", Event.aggregate_id.in_(wanted))))
+    db.session.add_all(PersonalKey(subject_id=s, key=k) for s, k in wanted.items() if s not in have | erased)
+
+
+def ingest(site: ReceptionPoint, envelopes: list, keys: list, waiting: int | None = None) -> PushResult:
+    """Store and apply a site's batch in this transaction (the caller commits); see the module
+    docstring. Raises InvalidEvent for a batch that is not a list of envelopes."""
+    hold_log_lock()
+    result, now = PushResult(), utcnow()
+    if not isinstance(envelopes, list) or len(envelopes) > MAX_BATCH:
+        raise InvalidEvent(f"events: a list of at most {MAX_BATCH} envelopes")
+    parsed = []
+    for env in envelopes:
+        try:
+            values = parse_envelope(env)
+        except InvalidEvent as error:
+            ident = env.get("id") if isinstance(env, dict) else None
+            result.refused.append({"id": str(ident)[:40], "reason": str(error)[:300]})
+            continue
+        problem = _refusal(site, values)
+        if problem:
+            result.refused.append({"id": str(values["id"]), "reason": problem})
+        else:
+            parsed.append((env, values))
+    ids = [values["id"] for _env, values in parsed]
+    stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
+    owners = _owners([values for _env, values in parsed]) if parsed else {}
+    fresh, seen = [], {}
+    for env, values in parsed:
+        earlier = stored.get(values["id"])
+        twin = seen.get(values["id"])
+        if earlier is not None or twin is not None:
+            same = same_event(earlier, values) if earlier is not None else twin == values
+            if same:
+                result.duplicates.append(values["id"])
+            else:
+                reason = "cùng mã sự kiện nhưng nội dung khác (đã cách ly)"
+                result.conflicts.append({"id": str(values["id"]), "reason": reason})
+                db.session.add(Quarantine(event_id=values["id"], site_id=site.id, reason=reason,
+                                          envelope=env))
+            continue
+        owner = owners.get((values["aggregate_type"], values["aggregate_id"]))
+        if owner is not None and owner != site.id:
+            result.refused.append({"id": str(values["id"]), "reason": "bản ghi của điểm tiếp nhận khác"})
+            continue
+        seen[values["id"]] = values
+        fresh.append(values)
+    _store_keys(keys)
+    if fresh:
+        loader = BulkLoader(validate=False, incremental=True)
+        loader.preload(fresh)
+        for values in fresh:
+            audience = FEED_ALL if values["aggregate_type"] == "site" else None
+            loader.add_values(values, received_at=now, audience=audience)
+        loader.flush()
+        result.stored = [values["id"] for values in fresh]
+    link = _link(site)
+    link.last_contact_at = now
+    link.events_received += len(result.stored)
+    if waiting is not None:
+        link.events_waiting = max(0, int(waiting) - len(result.stored) - len(result.duplicates))
+    if not result.conflicts and not result.refused:
+        link.last_push_at = now
+    return result
+
+
+def _link(site: ReceptionPoint) -> SiteLink:
+    link = db.session.get(SiteLink, site.id)
+    if link is None:
+        link = SiteLink(site_id=site.id, events_waiting=0, events_received=0)
+        db.session.add(link)
+    return link
+
+
+# ---- Pull --------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    events: list
+    keys: list
+    cursor: int
+    more: bool
+
+
+def feed(site: ReceptionPoint, after: int, limit: int = MAX_BATCH) -> Page:
+    """The events after `after` (central's seq) that concern `site`: what central wrote for it or for
+    every site. Every event below the highest seq a reader sees has committed (LOG_LOCK)."""
+    limit = max(1, min(int(limit), MAX_BATCH))
+    rows = list(db.session.scalars(
+        select(Event).where(Event.audience.in_([site.id, FEED_ALL]), Event.seq > after)
+        .order_by(Event.seq).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    subjects = {e.aggregate_id for e in rows if e.aggregate_type == "dossier"}
+    keys = []
+    if subjects:
+        keys = [{"subject_id": str(k.subject_id), "key": base64.b64encode(k.key).decode()}
+                for k in db.session.scalars(select(PersonalKey).where(PersonalKey.subject_id.in_(subjects)))]
+    cursor = rows[-1].seq if rows else after
+    return Page([envelope(e) for e in rows], keys, cursor, more)
+
+
+def note_pull(site: ReceptionPoint, waiting: int | None, offset_ms: int | None) -> None:
+    link = _link(site)
+    link.last_contact_at = link.last_pull_at = utcnow()
+    if waiting is not None:
+        link.events_waiting = max(0, int(waiting))
+    if offset_ms is not None:
+        link.clock_offset_ms = offset_ms
+
+
+def feed_head() -> int:
+    return db.session.scalar(select(func.coalesce(func.max(Event.seq), 0)))
+
+
+def dossier_site_time(code: str) -> tuple[ReceptionPoint, datetime | None] | None:
+    """For a dossier code central has not seen: the reception point its agency code names and that
+    site's last successful push (None when the code names no site)."""
+    agency = code.rsplit("-", 2)[0] if code.count("-") >= 2 else ""
+    site = db.session.scalars(select(ReceptionPoint).where(ReceptionPoint.agency_code == agency)).first()
+    if site is None or db.session.scalar(select(Dossier.id).where(Dossier.code == code)) is not None:
+        return None
+    link = db.session.get(SiteLink, site.id)
+    return site, link.last_push_at if link else None
