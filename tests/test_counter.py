@@ -213,5 +213,8 @@ def test_every_post_route_requires_a_csrf_token(app, staff):
             continue
         path = re.sub(r"<[^>]+>", "00000000-0000-0000-0000-000000000000", rule.rule)
         response = officer.client.post(path, data={}, headers={"HX-Request": "true"})
+        if rule.rule.startswith("/api/"):  # machine to machine: a credential, never a cookie
+            assert response.status_code in (401, 404) and response.is_json, rule.rule
+            continue
         assert response.status_code == 400, rule.rule
         assert response.headers.get("HX-Refresh") == "true"
