@@ -1,15 +1,20 @@
 """Business time: Asia/Ho_Chi_Minh dates, dd/mm/yyyy, and UTC storage."""
 
+import os
 import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# A drill (and the sync tests) can run a server whose clock is off by this many seconds, as a site
+# with a drifting or reset clock would be: MOTCUA_CLOCK_OFFSET_SECONDS=-10800 reads three hours slow.
+OFFSET_SECONDS = float(os.environ.get("MOTCUA_CLOCK_OFFSET_SECONDS") or 0)
 
 
 def utcnow() -> datetime:
     """Now in UTC, naive (how rows store time)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return now + timedelta(seconds=OFFSET_SECONDS) if OFFSET_SECONDS else now
 
 
 def to_local(moment: datetime) -> datetime:
@@ -52,7 +57,7 @@ CLOCK_BEHIND = ("Đồng hồ máy chủ đang chậm hơn thời điểm đã g
 
 
 def wall_ms() -> int:
-    return time.time_ns() // 1_000_000
+    return time.time_ns() // 1_000_000 + int(OFFSET_SECONDS * 1000)
 
 
 def clock_is_behind(last_ms: int) -> bool:
