@@ -7,7 +7,7 @@ PORT   ?= 5000
 THREADS ?= 16
 export MOTCUA_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test bench lint system-deps system-deps-run install migrate demo clean
+.PHONY: run run-central test bench lint system-deps system-deps-run install migrate demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,24 @@ run: install
 	@$(MAKE) --no-print-directory demo
 	@echo "motcua: http://$(HOST):$(PORT)/  (kiosk /kiosk, counter /counter, display /display)"
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) wsgi:app
+
+# The province's central server (docs/central.md): PostgreSQL on 127.0.0.1:5432, Redis for the rate
+# limits all its workers share, gunicorn; three demo reception points whose morning arrives by sync.
+CENTRAL_PORT    ?= 8000
+CENTRAL_WORKERS ?= 3
+CENTRAL_DB      ?= postgresql+psycopg://postgres@127.0.0.1:5432/motcua_central
+CENTRAL_REDIS   ?= redis://127.0.0.1:6379/0
+CENTRAL_ENV := MOTCUA_INSTANCE_PATH=$(CURDIR)/instance-central FLASK_ROLE=central \
+	FLASK_SQLALCHEMY_DATABASE_URI=$(CENTRAL_DB) FLASK_RATELIMIT_STORAGE_URI=$(CENTRAL_REDIS) \
+	FLASK_PUBLIC_BASE_URL=http://$(HOST):$(CENTRAL_PORT)
+
+run-central: install
+	$(BIN)/python -m sync.pgsetup $(CENTRAL_DB)
+	$(CENTRAL_ENV) $(BIN)/flask --app motcua db upgrade
+	$(CENTRAL_ENV) $(BIN)/flask --app motcua central seed-demo
+	@echo "motcua central: http://$(HOST):$(CENTRAL_PORT)/central/  (tinh.admin / motcua-demo)"
+	$(CENTRAL_ENV) $(BIN)/gunicorn --workers $(CENTRAL_WORKERS) --bind $(HOST):$(CENTRAL_PORT) \
+	  --access-logfile - wsgi:app
 
 test: install system-deps
 	$(BIN)/ruff check .

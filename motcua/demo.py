@@ -39,7 +39,12 @@ STAFF = [
 
 
 def seed_demo() -> bool:
-    """Create the demo reception point unless one exists; return True if anything was added."""
+    """Create the demo reception point unless one exists; return True if anything was added. A site
+    enrolled with central gets its reference data from there: nothing to seed."""
+    from models import SyncState
+
+    if db.session.get(SyncState, 1) is not None:
+        return False
     site = db.session.scalars(select(ReceptionPoint)).first()
     if site is not None:
         return seed_procedures(site)

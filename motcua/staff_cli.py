@@ -33,21 +33,60 @@ def _staff_change(username: str | None = None):
 @click.argument("username")
 @click.argument("full_name")
 @click.option("--role", type=ROLE, default="officer")
+@click.option("--site", "sites", multiple=True, metavar="AGENCY_CODE",
+              help="A reception point where the account may work (repeat for several; the first is its "
+                   "home). Required at central; at a site the default is the site itself.")
 @click.password_option()
-def staff_add(username, full_name, role, password):
-    """Create a staff account, or reset its name, role and password."""
-    from domain.site import current_site
-    from domain.staff import change_password, change_role, create_staff, rename_staff, staff_named
+def staff_add(username, full_name, role, sites, password):
+    """Create a staff account, or reset its name, role, sites and password."""
+    from domain.staff import (
+        assign_sites,
+        change_password,
+        change_role,
+        create_staff,
+        rename_staff,
+        staff_named,
+    )
 
     with _staff_change():
+        places = _sites(sites)
         user = staff_named(username)
         if user is None:
-            create_staff(current_site(), None, username, full_name, role, password)
+            create_staff(places[0], None, username, full_name, role, password, sites=places)
         else:
             rename_staff(user, None, full_name)
             change_role(user, None, role)
             change_password(user, None, password)
+            if sites:
+                assign_sites(user, None, places)
     click.echo(f"Đã lưu tài khoản {username}.")
+
+
+def _sites(codes) -> list:
+    """The reception points named by agency codes; none given: this site (a site server only)."""
+    from flask import current_app
+
+    from domain import DomainError
+    from domain.site import current_site
+    from sync.central import find_site
+
+    if codes:
+        return [find_site(code.strip().upper()) for code in codes]
+    if current_app.config["ROLE"] == "central":
+        raise DomainError("Ở máy chủ trung tâm, hãy chỉ định điểm tiếp nhận bằng --site MÃ_CƠ_QUAN.")
+    return [current_site()]
+
+
+@staff_group.command("sites")
+@click.argument("username")
+@click.argument("codes", nargs=-1, required=True, metavar="AGENCY_CODE...")
+def staff_sites(username, codes):
+    """Set the reception points where USERNAME may work (province-wide accounts, at central)."""
+    from domain.staff import assign_sites
+
+    with _staff_change(username) as user:
+        assign_sites(user, None, _sites(codes))
+    click.echo(f"Tài khoản {username}: {', '.join(codes)}.")
 
 
 @staff_group.command("role")

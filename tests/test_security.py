@@ -144,7 +144,9 @@ def test_a_free_counter_is_taken_without_asking(app, staff):
 
 
 PUBLIC = {"static", "index", "set_language", "auth.login", "auth.logout", "tracking.track", "tracking.lookup",
-          "kiosk_scan.scan"}
+          "kiosk_scan.scan",
+          # machine to machine: a site's credential, checked in the view (tests/test_sync_api.py)
+          "sync_api.health", "sync_api.push", "sync_api.pull"}
 
 
 def test_every_staff_route_names_the_roles_that_may_use_it(app):
