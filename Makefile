@@ -65,7 +65,7 @@ run-central: install
 	$(CENTRAL_ENV) $(BIN)/flask --app motcua central seed-demo
 	@echo "motcua central: http://$(HOST):$(CENTRAL_PORT)/central/  (tinh.admin / motcua-demo)"
 	$(CENTRAL_ENV) $(BIN)/gunicorn --workers $(CENTRAL_WORKERS) --bind $(HOST):$(CENTRAL_PORT) \
-	  --access-logfile - wsgi:app
+	  --timeout 60 --access-logfile - wsgi:app
 
 test: install system-deps
 	$(BIN)/ruff check .

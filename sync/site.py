@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import requests
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from domain import DomainError
 from domain.apply import EventConflict, apply_event, envelope
@@ -212,9 +213,12 @@ def pull_once(transport) -> bool:
 
 
 def _apply_pulled(env, site_id) -> None:
+    """Apply one of central's events; one this site cannot take is kept aside for the admin
+    (sync_problem) rather than stopping every later event."""
     try:
-        apply_event(env)
-    except (InvalidEvent, EventConflict) as error:
+        with db.session.begin_nested():
+            apply_event(env)
+    except (InvalidEvent, EventConflict, IntegrityError) as error:
         ident = _event_id(env)
         log.error("sync: event %s from central not applied: %s", ident, error)
         if ident is not None and db.session.get(SyncProblem, ident) is None:

@@ -33,7 +33,8 @@ def central(tmp_path):
     app = None
     try:
         app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "ROLE": "central",
-                          "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://{SERVER}/{name}"})
+                          "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://{SERVER}/{name}",
+                          "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": name})
         yield app
     finally:
         if app is not None:
