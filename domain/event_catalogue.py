@@ -62,9 +62,12 @@ ENTITIES: dict[str, Entity] = {
     "attachment": Entity(Attachment, "dossier", parent="dossier_id"),
 }
 
-# Aggregate type → the entity whose row is the aggregate (its id is the aggregate id).
+# Written only by central once a site is enrolled (province-wide accounts, the procedure catalogue):
+# a site pulls them, and central refuses them from a site.
+CENTRAL_OWNED = frozenset({"staff", "procedure"})
 # Association table → (the column naming the entity's row, the column naming the linked row).
 LINK_COLUMNS = {"counter_queue": ("counter_id", "queue_id"), "staff_site": ("staff_id", "site_id")}
+# Aggregate type → the entity whose row is the aggregate (its id is the aggregate id).
 ROOTS = {entity.aggregate: name for name, entity in ENTITIES.items() if entity.parent == "id"}
 DOSSIER_OPEN = ("received", "transferred", "supplement_requested")
 
@@ -153,6 +156,9 @@ _TYPES = [
        "Not received, with reasons (Mẫu 03).", creates=True),
     _t("dossier.transferred", "dossier", ["dossier", "dossier_step"],
        "Handed to the processing agency.", after=("received",)),
+    _t("dossier.handover_accepted", "dossier", ["dossier", "dossier_step"],
+       "The agency signed the post office's hand-over record: a postal filing's legal clock starts "
+       "(Decision 45/2016 Art. 7(4)) and the appointment is counted from then.", after=("transferred",)),
     _t("dossier.supplement_requested", "dossier", ["dossier", "dossier_step"],
        "Appraisal asked for more papers; the legal clock stops.", after=("received", "transferred")),
     _t("dossier.supplemented", "dossier", ["dossier", "dossier_step"],

@@ -19,7 +19,7 @@ from motcua.extensions import db
 
 from . import DomainError
 from .clock import CLOCK_BEHIND, clock_is_behind, guard_clock, utcnow, wall_ms
-from .event_catalogue import ENTITIES, ROOTS, TYPES, payload_schema
+from .event_catalogue import CENTRAL_OWNED, ENTITIES, ROOTS, TYPES, payload_schema
 from .ids import uuid7
 from .snapshots import snapshot
 
@@ -157,6 +157,9 @@ def record(type_name: str, *rows, actor=None, context: dict | None = None, delet
     with the change. `deleted` marks rows about to be deleted (the caller deletes them after).
     """
     kind = TYPES[type_name]
+    central = current_app.config["ROLE"] == "central"
+    if kind.aggregate in CENTRAL_OWNED and not central:
+        _refuse_if_enrolled(kind)
     db.session.flush()
     payload, aggregate_id = {}, None
     recorded = db.session.info.setdefault("recorded", {})
@@ -172,7 +175,6 @@ def record(type_name: str, *rows, actor=None, context: dict | None = None, delet
     if context:
         payload["context"] = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in context.items()}
     validate_payload(type_name, payload)
-    central = current_app.config["ROLE"] == "central"
     origin = CENTRAL_NODE if central else _origin(rows)
     hold_log_lock()
     event = Event(id=uuid7(), type=type_name, version=kind.version, origin_site_id=origin,
@@ -183,6 +185,20 @@ def record(type_name: str, *rows, actor=None, context: dict | None = None, delet
         event.received_at, event.audience = event.occurred_at, _audience(kind, rows)
     db.session.add(event)
     return event
+
+
+MANAGED_CENTRALLY = {
+    "staff": "Tài khoản cán bộ do máy chủ trung tâm của tỉnh quản lý; hãy thay đổi tại đó.",
+    "procedure": "Danh mục thủ tục do máy chủ trung tâm của tỉnh quản lý; hãy thay đổi tại đó.",
+}
+
+
+def _refuse_if_enrolled(kind) -> None:
+    """A site enrolled with central does not write what central owns (it would be refused there)."""
+    from models import SyncState
+
+    if db.session.get(SyncState, 1) is not None:
+        raise DomainError(MANAGED_CENTRALLY[kind.aggregate])
 
 
 def _values(name: str, row) -> dict:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from models import Dossier
+from models import Dossier, DossierStep
 from motcua.extensions import db
 
 from . import DomainError
@@ -47,6 +47,27 @@ def transfer(site, dossier, officer, agency: str) -> None:
     record_step("dossier.transferred", dossier, officer, now,
                 agency=clean(agency, 200) or dossier.procedure.agency, transfer_by=deadline,
                 on_time=local_date(now) <= deadline)
+
+
+def accept_handover(site, dossier, officer) -> None:
+    """The agency signed the post office's hand-over record (biên bản giao nhận) for a dossier the
+    post office took in and transferred: a postal filing's legal clock starts at that signature
+    (Decision 45/2016 Art. 7(4)), so the appointment is counted again from now. `site` is the
+    dossier's own reception point (its calendar)."""
+    _require(dossier, "transferred")
+    if dossier.channel != "postal" or site.kind != "post_office":
+        raise DomainError("Hồ sơ {code} không phải hồ sơ bưu điện tiếp nhận và chuyển đến; không có "
+                          "bàn giao để tiếp nhận.", code=dossier.code or "—")
+    accepted = select(DossierStep.id).where(DossierStep.dossier_id == dossier.id,
+                                            DossierStep.type == "dossier.handover_accepted")
+    if db.session.scalar(accepted.limit(1)) is not None:
+        raise DomainError("Hồ sơ {code} đã được tiếp nhận bàn giao.", code=dossier.code)
+    now = utcnow()
+    previous = dossier.due_at
+    dossier.clock_started_at = now
+    dossier.due_at = due_from(calendar_for(site), now, dossier.procedure)
+    record_step("dossier.handover_accepted", dossier, officer, now, agency=dossier.procedure.agency,
+                previous_due_at=previous)
 
 
 def request_supplement(site, dossier, officer, items: list[str], reason: str) -> None:

@@ -108,6 +108,10 @@ def _register_blueprints(app: Flask) -> None:
                       dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp,
                       sync_api.bp):
         app.register_blueprint(blueprint)
+    if app.config["ROLE"] == "central":  # the province's screens
+        from central import views as central_views
+
+        app.register_blueprint(central_views.bp)
 
     @app.get("/")
     def index():

@@ -81,6 +81,8 @@ def push():
         current_app.logger.warning("push from %s refused: %s", site.agency_code, error.orig)
         return _answer({"error": "Lô sự kiện tham chiếu dữ liệu mà máy chủ trung tâm chưa có, hoặc "
                                  "trùng số/mã đã có.", "status": 422}, 422)
+    if result.conflicts:
+        db.session.commit()  # a 409 still stores the rest of the batch and the quarantine rows
     return _answer(result.as_json(), 409 if result.conflicts else 200)
 
 

@@ -26,13 +26,12 @@ from sqlalchemy import func, select, update
 from domain import DomainError
 from domain.apply import BulkLoader, envelope, parse_envelope, same_event
 from domain.clock import utcnow
-from domain.event_catalogue import ENTITIES, ROOTS, TYPES
+from domain.event_catalogue import CENTRAL_OWNED, ENTITIES, ROOTS, TYPES
 from domain.events import FEED_ALL, InvalidEvent, hold_log_lock
 from models import Dossier, Event, PersonalKey, Quarantine, ReceptionPoint, SiteCredential, SiteLink
 from motcua.extensions import db
 
 MAX_BATCH = 500  # events per push or pull page
-CENTRAL_OWNED = frozenset({"staff", "procedure"})  # aggregates only central writes
 
 
 # ---- Credentials -----------------------------------------------------------------------------
