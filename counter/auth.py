@@ -92,7 +92,10 @@ def _begin(user: StaffUser) -> None:
 
 
 def _landing(user: StaffUser, target: str) -> str:
-    home = url_for("admin.index") if user.role == "admin" else url_for("counter.index")
+    if current_app.config["ROLE"] == "central":
+        home = url_for("central.dashboard")
+    else:
+        home = url_for("admin.index") if user.role == "admin" else url_for("counter.index")
     return safe_next(target, home)
 
 

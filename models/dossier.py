@@ -41,6 +41,7 @@ class Dossier(SiteOwned, db.Model):
         UniqueConstraint("code"),
         Index("ix_dossier_status_due", "site_id", "status", "due_at"),
         Index("ix_dossier_applicant_id", "site_id", "applicant_id_number"),
+        Index("ix_dossier_site_received", "site_id", "received_at"),  # a site's day, its recent files
     )
 
     code: Mapped[str | None] = mapped_column(String(60))  # none until received

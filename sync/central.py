@@ -19,7 +19,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -32,6 +32,7 @@ from models import Dossier, Event, PersonalKey, Quarantine, ReceptionPoint, Site
 from motcua.extensions import db
 
 MAX_BATCH = 500  # events per push or pull page
+USED_EVERY = timedelta(minutes=1)  # a credential's last use is written at most this often
 
 
 # ---- Credentials -----------------------------------------------------------------------------
@@ -66,6 +67,9 @@ def site_for(credential: str) -> ReceptionPoint | None:
                                                           SiteCredential.revoked_at.is_(None))).first()
     if row is None or not hmac.compare_digest(row.secret_sha256, _sha256(secret)):
         return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > USED_EVERY:  # shown to the admin
+        row.last_used_at = now
     return db.session.get(ReceptionPoint, row.site_id)
 
 

@@ -144,11 +144,16 @@ def morning(prefix: str) -> str:
                                                                  Procedure.active.is_(True))
                                          .order_by(Procedure.code)))
     received = []
+    postal = site.kind == "post_office"  # a cultural post office takes dossiers in by public post
+    if postal:
+        procedures = [p for p in procedures if p.postal_allowed] or procedures
     for n, applicant in enumerate(APPLICANTS):
         procedure = procedures[n * 3 % len(procedures)]
-        intake = validate_intake(procedure, applicant, set(range(len(procedure.documents))))
+        values = {**applicant, "channel": "postal"} if postal else applicant
+        intake = validate_intake(procedure, values, set(range(len(procedure.documents))))
         received.append(receive_dossier(site, officer, intake))
     lifecycle.transfer(site, received[0], officer, "Phòng chuyên môn")
-    lifecycle.result_ready(site, received[0], officer, "Đã có kết quả")
+    if not postal:  # at the post office the agency makes the result ready, at central
+        lifecycle.result_ready(site, received[0], officer, "Đã có kết quả")
     lifecycle.transfer(site, received[1], officer, "Phòng chuyên môn")
     return f"12 số thứ tự, {len(received)} hồ sơ"

@@ -18,7 +18,7 @@ def template_strings():
 
 
 def python_strings():
-    for folder in ("motcua", "domain", "kiosk", "counter", "hardware", "models"):
+    for folder in ("motcua", "domain", "kiosk", "counter", "hardware", "models", "central", "sync"):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 if not isinstance(node, ast.Call) or not node.args:

@@ -98,9 +98,13 @@ def upgrade():
     with op.batch_alter_table('clock_state', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wall_ms', sa.BigInteger(), nullable=True))
     op.execute("UPDATE clock_state SET wall_ms = last_ms")
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_site_received', ['site_id', 'received_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossier_site_received')
     with op.batch_alter_table('clock_state', schema=None) as batch_op:
         batch_op.drop_column('wall_ms')
     with op.batch_alter_table('event', schema=None) as batch_op:
