@@ -102,4 +102,29 @@ EN_CENTRAL = {
     "Hồ sơ {code} không phải hồ sơ bưu điện tiếp nhận và chuyển đến; không có bàn giao để tiếp nhận.":
         "Dossier {code} was not taken in and handed over by a post office; there is no hand-over to accept.",
     "Hồ sơ {code} đã được tiếp nhận bàn giao.": "The hand-over of dossier {code} was already accepted.",
+    # Provisioning and enrolment (sync/, flask central, flask sync, flask staff at central)
+    "Không có điểm tiếp nhận mã {code}.": "There is no reception point with agency code {code}.",
+    "Hãy nhập tên điểm tiếp nhận.": "Enter the reception point's name.",
+    "Mã cơ quan {code} đã có điểm tiếp nhận.": "Agency code {code} already has a reception point.",
+    "Cơ sở dữ liệu này đã thuộc một điểm tiếp nhận khác; hãy đăng ký trên một cơ sở dữ liệu mới "
+    "(flask db upgrade trong thư mục instance mới).":
+        "This database already belongs to another reception point; enrol with a new database "
+        "(flask db upgrade in a new instance folder).",
+    "Máy chủ trung tâm chưa gửi thông tin điểm tiếp nhận; hãy thử lại.":
+        "The central server has not sent the reception point's details yet; try again.",
+    "Máy chủ trung tâm không nhận thông tin xác thực này (sai hoặc đã thu hồi).":
+        "The central server does not accept this credential (wrong or revoked).",
+    "Máy chủ trung tâm trả lời không đúng ({error}).": "The central server gave an unexpected answer ({error}).",
+    "Điểm tiếp nhận này đã đăng ký với mã khác; thông tin xác thực không khớp.":
+        "This reception point is enrolled under another identity; the credential does not match.",
+    "Địa chỉ máy chủ trung tâm phải bắt đầu bằng http:// hoặc https://.":
+        "The central server's address must start with http:// or https://.",
+    "Tài khoản phải được phân công ít nhất một điểm tiếp nhận.":
+        "An account must be assigned to at least one reception point.",
+    "Ở máy chủ trung tâm, hãy chỉ định điểm tiếp nhận bằng --site MÃ_CƠ_QUAN.":
+        "At the central server, name the reception point with --site AGENCY_CODE.",
+    "Tài khoản cán bộ do máy chủ trung tâm của tỉnh quản lý; hãy thay đổi tại đó.":
+        "Staff accounts are managed by the province's central server; change them there.",
+    "Danh mục thủ tục do máy chủ trung tâm của tỉnh quản lý; hãy thay đổi tại đó.":
+        "The procedure catalogue is managed by the province's central server; change it there.",
 }
