@@ -1,6 +1,6 @@
 """Site administration: details, queues, counters, kiosks, printers, priority categories."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
@@ -11,12 +11,14 @@ from domain import site_config as config
 from domain import validation as check
 from domain.apply import flagged_events
 from domain.catalogue import CatalogueError, export_csv, import_csv
+from domain.clock import confirm_clock, guard_clock, utcnow, wall_ms
 from domain.printing import queue_test_page
 from domain.site import current_site, get_owned, site_counters, site_queues
 from hardware.printers import PrinterError, parse_printer_url
 from models import (
     POINT_KINDS,
     CalendarOverride,
+    ClockState,
     Counter,
     Kiosk,
     PrintJob,
@@ -30,8 +32,10 @@ from motcua.i18n import gettext
 from motcua.transactions import after_commit
 from motcua.web import render
 from motcua.worker import wake_print_lines
+from sync import site as sync_site
 
 from .access import enforce_session, roles_required
+from .views import sync_badge
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(enforce_session)
@@ -72,6 +76,7 @@ def _form(*names: str, limits: dict | None = None) -> dict:
 
 def _page(message=None, level="info", csv_errors=(), typed=None):
     site = current_site()
+    link = sync_site.status()
     context = {
         "csv_errors": [(row, column, gettext(text)) for row, column, text in csv_errors],
         "calendar": list(db.session.scalars(
@@ -92,11 +97,49 @@ def _page(message=None, level="info", csv_errors=(), typed=None):
         "jobs": list(db.session.scalars(select(PrintJob).where(PrintJob.site_id == site.id)
                                         .order_by(PrintJob.id.desc()).limit(30))),
         "flags": flagged_events(),
+        "link": link,
+        "badge": sync_badge(link),
+        "lan_only": _lan_only(),
+        "clock": clock_check(site.id),
         "message": message,
         "level": level,
         "typed": typed,  # a procedure form refused: shown again as it was typed
     }
     return render("admin/index.html", "admin/partials/_settings.html", **context)
+
+
+def _lan_only() -> str | None:
+    """This server's address when receipts' QR codes lead to it (no central URL known yet)."""
+    own = request.host_url
+    return own if sync_site.public_base_url(own) == own else None
+
+
+def central_clock_seen() -> datetime | None:
+    """Central's clock as last seen during sync (None: never seen), counted on by this machine's clock
+    since — unless that clock has gone back since (the case the guard is about): then as it was seen."""
+    state = sync_site.sync_state()
+    if state is None or state.central_time is None:
+        return None
+    since_ms = wall_ms() - (state.central_time_seen_at_ms or wall_ms())
+    return state.central_time + timedelta(milliseconds=since_ms) if since_ms >= 0 else state.central_time
+
+
+def clock_check(site_id) -> dict | None:
+    """What the admin needs to decide on a clock the guard refuses (None: the clock is fine)."""
+    try:
+        guard_clock(site_id)
+    except DomainError:
+        return _clock_times(site_id)
+    return None
+
+
+def _clock_times(site_id) -> dict:
+    state = db.session.get(ClockState, site_id)
+    latest = datetime.fromtimestamp((state.wall_ms or state.last_ms) / 1000, UTC).replace(tzinfo=None)
+    here, central = utcnow(), central_clock_seen()
+    apart = round(abs((here - central).total_seconds()) / 60) if central else 0
+    tolerance = current_app.config["CLOCK_SKEW_TOLERANCE"].total_seconds() / 60
+    return {"here": here, "latest": latest, "central": central, "apart": apart if apart > tolerance else None}
 
 
 def _saved():
@@ -247,3 +290,14 @@ def set_printer(kind, device_id):
     config.set_printer(site, current_user, get_owned(DEVICES[kind], site, device_id),
                        _form("printer_url")["printer_url"])
     return _page(gettext("Đã lưu máy in."))
+
+
+@bp.post("/clock/confirm")
+@admin_only
+def confirm_clock_time():
+    """The admin checked this machine's time (against central's, when known) and accepts it."""
+    site = current_site()
+    if clock_check(site.id) is None:
+        return _page(gettext("Giờ hệ thống đang bình thường; không cần xác nhận."))
+    confirm_clock(site.id)
+    return _page(gettext("Đã xác nhận giờ hệ thống."))

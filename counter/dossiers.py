@@ -34,6 +34,7 @@ from motcua.i18n import gettext
 from motcua.transactions import after_commit, own_writes, write_transaction
 from motcua.web import render
 from motcua.worker import wake_print_lines
+from sync.site import public_base_url as site_public_base_url
 
 from .access import enforce_session, roles_required
 from .scan import staff_message
@@ -386,5 +387,6 @@ def pdf_response(data: bytes, name: str) -> Response:
 
 
 def public_base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    """Where the receipt's QR code leads: PUBLIC_BASE_URL, the central server once enrolled, else here."""
+    return site_public_base_url(request.host_url)
 

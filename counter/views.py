@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError
+from domain.clock import fmt_date, fmt_time
 from domain.counters import CLOSED_BY_OFFICER, close_counter, open_counter
 from domain.lifecycle import watch_counts
 from domain.printer_status import devices
@@ -29,6 +30,7 @@ from motcua.i18n import gettext
 from motcua.transactions import after_commit
 from motcua.web import passive, render
 from motcua.worker import wake_print_lines
+from sync import site as sync_site
 
 from .access import enforce_session, roles_required
 
@@ -43,6 +45,21 @@ TICKET_ACTIONS = {
     "finish": finish,
 }
 DISPLACED = "Quầy số {n} đã được {name} tiếp nhận. Bạn không còn làm việc tại quầy này; hãy chọn quầy khác."
+
+
+def sync_badge(link: sync_site.Status | None = None) -> dict | None:
+    """The site's link to central as the staff screens show it; None on a standalone site."""
+    link = link or sync_site.status()
+    if not link.enrolled:
+        return None
+    last = link.last_success_at
+    return {"online": link.online, "waiting": link.waiting,
+            "last_success": f"{fmt_date(last)} {fmt_time(last)}" if last else None}
+
+
+@bp.app_context_processor
+def _sync_badge():
+    return {"sync_badge": sync_badge}  # called by the staff header only, when it renders
 
 
 def my_counter(site) -> Counter | None:
@@ -157,7 +174,7 @@ def waiting():
     site = current_site()
     counter = _require_counter(site)
     return render("counter/partials/_waiting.html", "counter/partials/_waiting.html",
-                  counter=counter,
+                  counter=counter, sync=sync_badge(),
                   rows=[(t, minutes_since(t.issued_at)) for t in waiting_for_counter(counter)])
 
 

@@ -2,9 +2,7 @@
 
 import hmac
 import re
-import time
-from collections import defaultdict, deque
-from threading import Lock
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs
 
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from sqlalchemy import select
 from models import Attachment, Dossier, DossierStep, StaffUser
 from motcua.extensions import db
 
+from .clock import business_date
 from .lifecycle import STATUS_LABELS
 from .personal_data import ERASED_NAME
 from .validation import split_url
@@ -19,6 +18,7 @@ from .validation import split_url
 HISTORY_LABELS = {
     "dossier.received": "Đã tiếp nhận hồ sơ",
     "dossier.transferred": "Đã chuyển cơ quan giải quyết",
+    "dossier.handover_accepted": "Cơ quan giải quyết đã nhận hồ sơ từ bưu điện; thời hạn bắt đầu tính",
     "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
     "dossier.supplemented": "Đã bổ sung hồ sơ; thời hạn giải quyết tính lại",
     "dossier.rescheduled": "Xin lỗi và hẹn lại ngày trả kết quả",
@@ -49,13 +49,22 @@ def mask_name(name: str) -> str:
     return " ".join([parts[0]] + [p[0] + "." for p in parts[1:]])
 
 
-def find_for_tracking(code: str, check: str) -> Dossier | None:
-    """The dossier whose code AND check match; None otherwise (one answer for both cases)."""
+def normalised(code: str, check: str) -> tuple[str, str] | None:
+    """(code, check) as receipts print them, or None when either cannot be one."""
     code, check = (code or "").strip().upper(), (check or "").strip().upper()
     # A check typed with Telex on ("Ắ") is no check: refused before the lookup, so a known code
     # and an unknown one get the same answer.
     if not CODE.fullmatch(code) or not CHECK.fullmatch(check):
         return None
+    return code, check
+
+
+def find_for_tracking(code: str, check: str) -> Dossier | None:
+    """The dossier whose code AND check match; None otherwise (one answer for both cases)."""
+    typed = normalised(code, check)
+    if typed is None:
+        return None
+    code, check = typed
     dossier = db.session.scalars(select(Dossier).where(Dossier.code == code)).first()
     if dossier is None or not hmac.compare_digest(dossier.check, check):
         return None
@@ -113,24 +122,21 @@ def split_scanned_url(text: str) -> tuple[str, str]:
     return code.upper(), query.get("k", "").upper()
 
 
-class RateLimiter:
-    """A sliding-window limit per key (client address), in this process.
+def intake_day(code: str) -> date | None:
+    """The intake date a dossier code carries (its yymmdd part), or None if it names no real day."""
+    try:
+        return datetime.strptime(code.rsplit("-", 2)[1], "%y%m%d").date()
+    except (IndexError, ValueError):
+        return None
 
-    The site server runs one process; a central server with several workers needs shared
-    storage instead (a later issue).
+
+def may_still_arrive(code: str, last_push: datetime | None, now: datetime) -> bool:
+    """Could central be missing this dossier only because its site has not sent it yet?
+
+    Yes when the code's day is no earlier than the day before the site's last successful push (or
+    the site never pushed) and no later than tomorrow; an older code would have arrived already.
     """
-
-    def __init__(self):
-        self._hits: dict[str, deque] = defaultdict(deque)
-        self._lock = Lock()
-
-    def allow(self, key: str, limit: int, window: float = 60.0) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and now - hits[0] > window:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(now)
-            return True
+    day = intake_day(code)
+    if day is None or day > business_date(now) + timedelta(days=1):
+        return False
+    return last_push is None or day >= business_date(last_push) - timedelta(days=1)

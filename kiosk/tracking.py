@@ -1,42 +1,95 @@
-"""Tracking a dossier: the public page the receipt's QR opens, and the kiosk's "Tra cứu hồ sơ"."""
+"""Tracking a dossier: the public page the receipt's QR opens, and the kiosk's "Tra cứu hồ sơ".
 
-from flask import Blueprint, abort, current_app, request
+Both count against one limit per client address (Flask-Limiter, RATELIMIT_STORAGE_URI: memory at a
+site, Redis shared by central's workers); a site's own kiosk, which every citizen shares, gets more.
+Every answer that finds nothing is the same page, whether
+the code is unknown, the check wrong or either malformed — except at central, for a code whose site
+may simply not have sent it yet (see _awaited).
+"""
 
-from domain.tracking import RateLimiter, find_for_tracking, public_view, split_scanned_url
+from flask import Blueprint, current_app, request, session
+
+from domain.clock import fmt_date, fmt_time, utcnow
+from domain.site import current_site, find_kiosk
+from domain.tracking import find_for_tracking, may_still_arrive, normalised, public_view, split_scanned_url
+from motcua.extensions import limiter
+from motcua.messages_en import EN
 from motcua.web import render
+from sync.central import dossier_site_time
 
 bp = Blueprint("tracking", __name__)
+LOOKUPS = "tracking-lookups"  # the limit's scope: the page and the kiosk lookup share one budget
+# The words tracking/partials/_result.html shows when nothing is found; the page adds them in English.
+NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập. Vui lòng kiểm tra lại giấy tiếp nhận."
 
 
-def _rate_limited() -> bool:
-    # One limiter per app, not per process: two apps in one process (tests) do not share counts.
-    limiter = current_app.extensions.setdefault("tracking_limiter", RateLimiter())
-    limit = current_app.config["TRACKING_LOOKUPS_PER_MINUTE"]
-    return not limiter.allow(request.remote_addr or "?", limit)
+def _public_limit() -> str:
+    return f"{current_app.config['TRACKING_LOOKUPS_PER_MINUTE']} per minute"
+
+
+def _kiosk_limit() -> str:
+    """A site's own kiosk serves every citizen from one address, so it gets a larger budget."""
+    if _at_own_kiosk():
+        return f"{current_app.config['KIOSK_LOOKUPS_PER_MINUTE']} per minute"
+    return _public_limit()
+
+
+def _at_own_kiosk() -> bool:
+    # The browser opened /kiosk?k=<code> of this site (the admin page's kiosk links). Not proof of a
+    # device — kiosks are anonymous — but anyone else who does so only gets the budget on their own
+    # address, at a site, on its LAN.
+    code = session.get("kiosk")
+    return bool(code) and current_app.config["ROLE"] == "site" and \
+        find_kiosk(current_site(), str(code)) is not None
+
+
+def _nothing_asked() -> bool:
+    return not (request.args.get("scan") or request.args.get("code") or request.args.get("check"))
 
 
 @bp.get("/t/<code>")
 @bp.get("/T/<code>")  # receipts print the URL in capitals (a smaller QR code)
+@limiter.shared_limit(_public_limit, scope=LOOKUPS)
 def track(code):
-    """The page printed on paper as a QR code: /t/<dossier code>?k=<check>."""
-    if _rate_limited():
-        abort(429)
-    dossier = find_for_tracking(code, request.args.get("k", "") or request.args.get("K", ""))
-    if dossier is None:
-        return render("tracking/page.html", "tracking/partials/_result.html", view=None), 404
-    return render("tracking/page.html", "tracking/partials/_result.html", view=public_view(dossier))
+    """The page printed on paper as a QR code: /T/<dossier code>?K=<check>."""
+    check = request.args.get("k", "") or request.args.get("K", "")
+    dossier = find_for_tracking(code, check)
+    if dossier is not None:
+        return _page(view=public_view(dossier))
+    return _page(awaited=_awaited(code, check)), 404
+
+
+def _page(view=None, awaited=None):
+    # The language switch returns to this URL, so it is left out of the answer that finds nothing:
+    # that page must be the same bytes whatever was asked. It says it in English too instead.
+    response = render("tracking/page.html", "tracking/partials/_result.html", view=view, awaited=awaited,
+                      switch_language=bool(view or awaited), not_found_en=EN[NOT_FOUND])
+    response.headers["Cache-Control"] = "no-store"  # a dossier's state, behind its check: no proxy keeps it
+    return response
+
+
+def _awaited(code: str, check: str) -> dict | None:
+    """At central: the reception point a well-formed code names, when central has no such dossier
+    and the code is recent enough that its site may not have sent it yet; None otherwise."""
+    typed = normalised(code, check)
+    if current_app.config["ROLE"] != "central" or typed is None:
+        return None
+    found = dossier_site_time(typed[0])
+    if found is None or not may_still_arrive(typed[0], found[1], utcnow()):
+        return None
+    site, pushed = found
+    return {"site": site.name, "synced_at": f"{fmt_date(pushed)} {fmt_time(pushed)}" if pushed else None}
 
 
 @bp.get("/kiosk/tra-cuu")
+@limiter.shared_limit(_kiosk_limit, scope=LOOKUPS, exempt_when=_nothing_asked)
 def lookup():
     """Type the code and check, or scan the receipt's QR code into the focused field."""
     scanned = request.args.get("scan", "")
     code, check = split_scanned_url(scanned) if scanned else (request.args.get("code", ""),
                                                                request.args.get("check", ""))
-    if not (scanned or code or check):
+    if _nothing_asked():
         return render("tracking/lookup.html", "tracking/partials/_lookup_form.html", looked_up=False)
-    if _rate_limited():
-        abort(429)
     dossier = find_for_tracking(code, check)
     view = public_view(dossier) if dossier else None
     status = 200 if view else 404

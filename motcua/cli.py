@@ -41,11 +41,18 @@ def clock_group():
 @clock_group.command("confirm")
 def clock_confirm():
     """Accept the current system time after checking it (unblocks ticket issuing)."""
-    from domain.clock import confirm_clock
+    from counter.admin import central_clock_seen
+    from domain.clock import confirm_clock, fmt_date, fmt_time, utcnow
     from domain.site import current_site
 
     with write_transaction():
+        central = central_clock_seen()
         confirm_clock(current_site().id)
+    here = utcnow()
+    click.echo(f"Giờ máy này: {fmt_date(here)} {fmt_time(here)}")
+    if central is not None:
+        seen = f"{fmt_date(central)} {fmt_time(central)}"
+        click.echo(f"Giờ máy chủ trung tâm (theo lần đồng bộ gần nhất): {seen}")
     click.echo("Đã xác nhận giờ hệ thống.")
 
 

@@ -50,6 +50,7 @@ class Defaults:
     # Rate limits are counted here: memory for a site (one process), Redis for central's workers
     # (ROLE=central refuses memory), e.g. redis://127.0.0.1:6379/0.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each worker counts alone, nobody gets a 500
 
     # Sync (docs/central.md). A site tries every SYNC_INTERVAL_SECONDS while connected; after a
     # failure it waits longer each time (with jitter) up to SYNC_BACKOFF_MAX_SECONDS.
@@ -85,4 +86,5 @@ class Defaults:
     RECEIPT_PAPER = "A5x2"  # "A4" (one copy) or "A5x2" (two A5 copies on a landscape A4)
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
-    TRACKING_LOOKUPS_PER_MINUTE = 10
+    TRACKING_LOOKUPS_PER_MINUTE = 10  # per client address, public tracking pages
+    KIOSK_LOOKUPS_PER_MINUTE = 60  # the site's own kiosk (a shared screen) looking dossiers up

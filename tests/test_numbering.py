@@ -91,7 +91,8 @@ def postgres_app(tmp_path):
     from motcua.demo import seed_demo
 
     app = create_app({"INSTANCE_PATH": str(tmp_path), "TESTING": True, "ROLE": "central",
-                      "SQLALCHEMY_DATABASE_URI": url})
+                      "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+                      "RATELIMIT_KEY_PREFIX": f"numbering-{tmp_path.name}"})
     with app.app_context():
         upgrade()
         with write_transaction():
@@ -105,7 +106,8 @@ def postgres_app(tmp_path):
 
 
 def test_eight_processes_on_postgresql(postgres_app):
-    config = {k: postgres_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "ROLE", "TESTING")}
+    config = {k: postgres_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "ROLE", "TESTING",
+                                                   "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX")}
     config["INSTANCE_PATH"] = postgres_app.instance_path
     assert_gap_free(postgres_app, run_concurrently(config))
 

@@ -46,6 +46,7 @@ MATRIX = {
     ("kiosk.procedure", "GET"): PUBLIC, ("kiosk_scan.scan", "POST"): PUBLIC,
     ("tracking.track", "GET"): PUBLIC, ("tracking.lookup", "GET"): PUBLIC,
     # The sync API: central's, by credential (tests/test_sync_api.py); a site answers 404 to anyone.
+    ("admin.confirm_clock_time", "POST"): ADMIN,
     ("sync_api.health", "GET"): PUBLIC, ("sync_api.push", "POST"): PUBLIC, ("sync_api.pull", "GET"): PUBLIC,
     ("display.board_page", "GET"): PUBLIC, ("display.board", "GET"): PUBLIC,
     ("display.chime", "GET"): PUBLIC, ("display.announcement", "GET"): PUBLIC,
