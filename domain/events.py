@@ -70,8 +70,8 @@ def observe_hlc(site_id: uuid.UUID, value: str) -> None:
     central clock that runs ahead never makes a site refuse work."""
     ms, counter = int(value[:13]), int(value[14:19])
     state = db.session.get(ClockState, site_id)
-    if state is None:
-        db.session.add(ClockState(site_id=site_id, last_ms=ms, counter=counter))
+    if state is None:  # this machine's own wall time starts now, not at the value seen
+        db.session.add(ClockState(site_id=site_id, last_ms=ms, counter=counter, wall_ms=wall_ms()))
     elif (ms, counter) > (state.last_ms, state.counter):
         state.last_ms, state.counter = ms, counter
 

@@ -27,7 +27,7 @@ from domain import DomainError
 from domain.apply import BulkLoader, envelope, parse_envelope, same_event
 from domain.clock import utcnow
 from domain.event_catalogue import CENTRAL_OWNED, ENTITIES, ROOTS, TYPES
-from domain.events import FEED_ALL, InvalidEvent, hold_log_lock
+from domain.events import CENTRAL_NODE, FEED_ALL, InvalidEvent, hold_log_lock, observe_hlc
 from models import Dossier, Event, PersonalKey, Quarantine, ReceptionPoint, SiteCredential, SiteLink
 from motcua.extensions import db
 
@@ -201,6 +201,7 @@ def ingest(site: ReceptionPoint, envelopes: list, keys: list, waiting: int | Non
             audience = FEED_ALL if values["aggregate_type"] == "site" else None
             loader.add_values(values, received_at=now, audience=audience)
         loader.flush()
+        observe_hlc(CENTRAL_NODE, max(values["hlc"] for values in fresh))  # central's next step comes after
         result.stored = [values["id"] for values in fresh]
     link = _link(site)
     link.last_contact_at = now

@@ -104,10 +104,11 @@ def _saw_central(state: SyncState, body: dict) -> None:
 
 # ---- Push --------------------------------------------------------------------------------
 
-def _batch(state: SyncState, size: int) -> tuple[list[Event], int]:
-    rows = list(db.session.scalars(
-        select(Event).where(Event.seq > state.pushed_seq, Event.origin_site_id == state.site_id)
-        .order_by(Event.seq).limit(size)))
+def _batch(state: SyncState, size: int, upto: int | None) -> tuple[list[Event], int]:
+    query = select(Event).where(Event.seq > state.pushed_seq, Event.origin_site_id == state.site_id)
+    if upto is not None:
+        query = query.where(Event.seq <= upto)
+    rows = list(db.session.scalars(query.order_by(Event.seq).limit(size)))
     return rows, waiting_count(state)
 
 
@@ -124,10 +125,11 @@ def _keys_for(rows: list[Event]) -> list[dict]:
             for k in db.session.scalars(select(PersonalKey).where(PersonalKey.subject_id.in_(subjects)))]
 
 
-def push_once(transport) -> int:
-    """Send the next batch; return how many events central answered for (0: nothing to send)."""
+def push_once(transport, upto: int | None = None) -> int:
+    """Send the next batch (of events up to seq `upto`, when given); return how many events central
+    answered for (0: nothing to send)."""
     state = sync_state()
-    rows, waiting = _batch(state, current_app.config["SYNC_BATCH"])
+    rows, waiting = _batch(state, current_app.config["SYNC_BATCH"], upto)
     if not rows:
         db.session.rollback()
         return 0
@@ -250,11 +252,14 @@ def sync_round(transport=None, max_batches: int = 10_000) -> Round:
         raise SyncFailed("điểm tiếp nhận chưa đăng ký với máy chủ trung tâm (flask sync enrol)")
     own = transport is None
     transport = transport or transport_for(state)
+    # What is waiting now, not what a busy kiosk adds meanwhile: that waits for the next round, so
+    # the pull below is never put off for as long as the site stays busy.
+    head = db.session.scalar(select(func.max(Event.seq)).where(Event.origin_site_id == state.site_id)) or 0
     db.session.rollback()
     pushed = pages = 0
     try:
         for _ in range(max_batches):
-            sent = push_once(transport)
+            sent = push_once(transport, upto=head)
             pushed += sent
             if not sent:
                 break
