@@ -6,13 +6,16 @@ so a site can tell how far its clock is off.
 """
 
 import math
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from domain.clock import utcnow
 from domain.events import InvalidEvent
+from models import ReceptionPoint
 from motcua.extensions import csrf, db, limiter
+from motcua.transactions import own_writes, write_transaction
 
 from . import central
 
@@ -25,11 +28,15 @@ def _credential_key() -> str:
     return header.removeprefix("Bearer ").partition(".")[0][:16] or (request.remote_addr or "?")
 
 
-def _site():
+def _credential() -> str:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+
+
+def _site(touch: bool = True):
     if current_app.config["ROLE"] != "central":
         abort(404)
-    header = request.headers.get("Authorization", "")
-    site = central.site_for(header.removeprefix("Bearer ").strip()) if header.startswith("Bearer ") else None
+    site = central.site_for(_credential(), touch) if _credential() else None
     if site is None:
         response = jsonify(error="Thông tin xác thực của điểm tiếp nhận không hợp lệ hoặc đã bị thu hồi.",
                            status=401)
@@ -62,27 +69,33 @@ def health():
 
 
 @bp.post("/sync/push")
+@own_writes
 @limiter.limit(lambda: current_app.config["SYNC_LIMIT_PER_SITE"], key_func=_credential_key)
 def push():
     """Store a batch of the site's events: 200 with what happened to each, 409 when one of them
-    conflicts with an event already stored under its id (that one is quarantined, the rest stored)."""
-    site = _site()
+    conflicts with an event already stored under its id (that one is quarantined, the rest stored).
+
+    The credential and every envelope are checked before the log's lock is taken (own_writes), so
+    pushes from several sites parse and validate side by side; only storing takes turns."""
+    found = _site(touch=False)
+    site = SimpleNamespace(id=found.id, agency_code=found.agency_code)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400)
+    waiting = _number("X-Motcua-Waiting", None)
+    db.session.rollback()  # end the read: nothing below waits for the lock while holding it open
     try:
-        result = central.ingest(site, body.get("events"), body.get("keys"), _number("X-Motcua-Waiting", None))
-        db.session.flush()
+        checked = central.check_batch(site, body.get("events"))
+        with write_transaction():
+            central.site_for(_credential())  # notes the credential's use
+            result = central.ingest(db.session.get(ReceptionPoint, site.id), checked, body.get("keys"),
+                                    waiting)
     except InvalidEvent as error:
-        db.session.rollback()
         return _answer({"error": f"Lô sự kiện không hợp lệ: {error}"[:500], "status": 422}, 422)
     except IntegrityError as error:
-        db.session.rollback()
         current_app.logger.warning("push from %s refused: %s", site.agency_code, error.orig)
         return _answer({"error": "Lô sự kiện tham chiếu dữ liệu mà máy chủ trung tâm chưa có, hoặc "
                                  "trùng số/mã đã có.", "status": 422}, 422)
-    if result.conflicts:
-        db.session.commit()  # a 409 still stores the rest of the batch and the quarantine rows
     return _answer(result.as_json(), 409 if result.conflicts else 200)
 
 

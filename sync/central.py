@@ -58,8 +58,9 @@ def revoke_credentials(site: ReceptionPoint, key_id: str | None = None) -> int:
     return db.session.execute(query.values(revoked_at=utcnow())).rowcount
 
 
-def site_for(credential: str) -> ReceptionPoint | None:
-    """The site a credential belongs to, or None (unknown, revoked or malformed: all the same)."""
+def site_for(credential: str, touch: bool = True) -> ReceptionPoint | None:
+    """The site a credential belongs to, or None (unknown, revoked or malformed: all the same).
+    `touch`: note its use (shown to the admin) in this transaction."""
     key_id, _, secret = (credential or "").partition(".")
     if not key_id or not secret or len(credential) > 200:
         return None
@@ -68,7 +69,7 @@ def site_for(credential: str) -> ReceptionPoint | None:
     if row is None or not hmac.compare_digest(row.secret_sha256, _sha256(secret)):
         return None
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > USED_EVERY:  # shown to the admin
+    if touch and (row.last_used_at is None or now - row.last_used_at > USED_EVERY):
         row.last_used_at = now
     return db.session.get(ReceptionPoint, row.site_id)
 
@@ -150,26 +151,44 @@ def _store_keys(keys: list) -> None:
     db.session.add_all(PersonalKey(subject_id=s, key=k) for s, k in wanted.items() if s not in have | erased)
 
 
-def ingest(site: ReceptionPoint, envelopes: list, keys: list, waiting: int | None = None) -> PushResult:
-    """Store and apply a site's batch in this transaction (the caller commits); see the module
-    docstring. Raises InvalidEvent for a batch that is not a list of envelopes."""
-    hold_log_lock()
-    result, now = PushResult(), utcnow()
+@dataclass
+class Checked:
+    """A batch checked before the log's lock is taken: what may be stored, and what is refused."""
+
+    parsed: list  # [(envelope, column values)]
+    refused: list
+
+
+def check_batch(site, envelopes) -> Checked:
+    """Parse and check each envelope (schema, clock node, rows of its own aggregate, what `site` may
+    write) — no database work, so pushes do it side by side, outside the log's lock."""
     if not isinstance(envelopes, list) or len(envelopes) > MAX_BATCH:
         raise InvalidEvent(f"events: a list of at most {MAX_BATCH} envelopes")
-    parsed = []
+    checked = Checked([], [])
     for env in envelopes:
         try:
             values = parse_envelope(env)
         except InvalidEvent as error:
             ident = env.get("id") if isinstance(env, dict) else None
-            result.refused.append({"id": str(ident)[:40], "reason": str(error)[:300]})
+            checked.refused.append({"id": str(ident)[:40], "reason": str(error)[:300]})
             continue
         problem = _refusal(site, values)
         if problem:
-            result.refused.append({"id": str(values["id"]), "reason": problem})
+            checked.refused.append({"id": str(values["id"]), "reason": problem})
         else:
-            parsed.append((env, values))
+            checked.parsed.append((env, values))
+    return checked
+
+
+def ingest(site: ReceptionPoint, envelopes: list | Checked, keys: list,
+           waiting: int | None = None) -> PushResult:
+    """Store and apply a site's batch (raw, or `check_batch`ed) in this transaction (the caller
+    commits); see the module docstring. Raises InvalidEvent for a batch that is not a list of
+    envelopes."""
+    checked = envelopes if isinstance(envelopes, Checked) else check_batch(site, envelopes)
+    hold_log_lock()
+    result, now = PushResult(refused=list(checked.refused)), utcnow()
+    parsed = checked.parsed
     ids = [values["id"] for _env, values in parsed]
     stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
     owners = _owners([values for _env, values in parsed]) if parsed else {}
