@@ -4,7 +4,7 @@ Everything runs against 127.0.0.1 only: a waitress server (tests/support/live_se
 fresh, migrated and seeded SQLite instance in a temporary folder. Figures go to stdout as a
 table and to bench/results.json as flat keys whose names carry their unit.
 
-Phases (each bounded in time; the whole run stops by itself in ~4 minutes at most):
+Phases (each bounded in time; the whole run stops by itself, ~4 minutes before phase 8):
   1. in-process: render_ticket + encode_raster_job at 384/512/576 dots
   2. HTTP, 1 client: tickets/s, p50/p99, then wait until every print job is 'sent'
   3. HTTP, 8 clients: the same
@@ -12,6 +12,8 @@ Phases (each bounded in time; the whole run stops by itself in ~4 minutes at mos
   5. HTTP, 8 clients until 10,000 tickets exist; wait (bounded) for the print backlog; RSS
   6. mixed load (bench/mixed.py): kiosks, officers and the admin at once, one printer hanging
   7. event log (bench/events.py, ~40 s): payload validation, record(), replay of a site's log
+  8. sync (bench/sync.py, 5–10 min): central ingest over HTTP, a site's 30-day catch-up, 200 sites at
+     once, central's tracking page (PostgreSQL + Redis on 127.0.0.1)
 """
 
 import json
@@ -63,6 +65,9 @@ TARGETS = {  # key: (comparison, limit)
     "mixed_request_max_ms": ("<=", 2000),
     "mixed_requests_5xx_or_failed": ("<=", 0),
     "server_rss_mb_after_10k": ("<=", 120),
+    "central_ingest_events_per_s": (">=", 10_000),
+    "sync_catchup_30d_s": ("<=", 10),
+    "central_tracking_rps_8_clients": (">=", 1_000),
     **{f"ticket_render_encode_ms_{w}": ("<=", 20) for w in RENDER_WIDTHS},
 }
 
@@ -558,12 +563,13 @@ def main() -> int:
     try:
         bench_render(results)
         bench_server(results, workdir)
-        from bench import dossiers, events, mixed, printing
+        from bench import dossiers, events, mixed, printing, sync
 
         mixed.run(results, workdir, log)
         printing.run(results, log)
         dossiers.run(results, workdir, log)
         events.run(results, workdir, log)
+        sync.run(results, workdir, log)
     except Exception as exc:  # still write what was measured
         error = f"{type(exc).__name__}: {exc}"
         log(f"bench failed: {error}")
