@@ -65,16 +65,33 @@ def calendar_group():
 @click.argument("day")
 @click.option("--working/--off", default=True, help="a working day (make-up) or a day off")
 @click.option("--note", default="", help="the announcement it comes from")
-def calendar_set(day, working, note):
+@click.option("--site", "sites", multiple=True, metavar="AGENCY_CODE",
+              help="At central: the reception point(s) it applies to (each pulls it); --all-sites for all.")
+@click.option("--all-sites", is_flag=True, help="At central: every reception point of the province.")
+def calendar_set(day, working, note, sites, all_sites):
     """Mark DAY (dd/mm/yyyy) as a working day or a day off for deadlines."""
+    from flask import current_app
+
     from domain import DomainError
     from domain.dossiers import parse_date
     from domain.site import current_site
     from domain.site_config import set_calendar_day
+    from models import ReceptionPoint
+    from sync.central import find_site
 
     try:
         with write_transaction():
-            set_calendar_day(current_site(), None, parse_date(day), working, note)
+            if all_sites:
+                places = list(db.session.scalars(select(ReceptionPoint)))
+            elif sites:
+                places = [find_site(code.strip().upper()) for code in sites]
+            elif current_app.config["ROLE"] == "central":
+                raise DomainError("Ở máy chủ trung tâm, hãy chỉ định điểm tiếp nhận bằng --site MÃ_CƠ_QUAN "
+                                  "hoặc --all-sites.")
+            else:
+                places = [current_site()]
+            for place in places:
+                set_calendar_day(place, None, parse_date(day), working, note)
     except DomainError as exc:
         raise click.ClickException(str(exc.message).format(**exc.params)) from None
     click.echo(f"Đã ghi {day}: {'làm việc' if working else 'nghỉ'}.")

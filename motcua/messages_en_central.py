@@ -127,4 +127,6 @@ EN_CENTRAL = {
         "Staff accounts are managed by the province's central server; change them there.",
     "Danh mục thủ tục do máy chủ trung tâm của tỉnh quản lý; hãy thay đổi tại đó.":
         "The procedure catalogue is managed by the province's central server; change it there.",
+    "Ở máy chủ trung tâm, hãy chỉ định điểm tiếp nhận bằng --site MÃ_CƠ_QUAN hoặc --all-sites.":
+        "At the central server, name the reception point with --site AGENCY_CODE, or --all-sites.",
 }

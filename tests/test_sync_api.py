@@ -322,3 +322,22 @@ def test_push_answers_mark_the_batch_sent_and_keep_refusals_for_the_admin(provin
         assert db.session.scalar(select(func.count()).select_from(Event).where(
             Event.origin_site_id == state.site_id, Event.seq <= state.pushed_seq,
             Event.pushed_at.is_(None))) == 0
+
+
+def test_a_day_off_declared_at_central_reaches_every_site(province):
+    from datetime import date
+
+    from models import CalendarOverride
+
+    central, sites, _keys = province
+    result = central.test_cli_runner().invoke(args=["calendar", "set", "04/01/2027", "--off", "--all-sites",
+                                                    "--note", "Nghỉ bù theo quyết định của UBND tỉnh"])
+    assert result.exit_code == 0, result.output
+    refused = central.test_cli_runner().invoke(args=["calendar", "set", "05/01/2027", "--off"])
+    assert refused.exit_code != 0 and "--site" in refused.output
+    for site in sites:
+        sync_round_at(site)
+        with site.app_context():
+            me = sync_state().site_id
+            days = db.session.scalars(select(CalendarOverride).where(CalendarOverride.site_id == me)).all()
+            assert [(d.day, d.working) for d in days] == [(date(2027, 1, 4), False)]
