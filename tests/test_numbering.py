@@ -90,19 +90,23 @@ def postgres_app(tmp_path):
 
     from motcua.demo import seed_demo
 
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "TESTING": True, "ROLE": "central",
-                      "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-                      "RATELIMIT_KEY_PREFIX": f"numbering-{tmp_path.name}"})
-    with app.app_context():
-        upgrade()
-        with write_transaction():
-            seed_demo()
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    app = None
+    try:  # the database goes whatever fails after it was made
+        app = create_app({"INSTANCE_PATH": str(tmp_path), "TESTING": True, "ROLE": "central",
+                          "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+                          "RATELIMIT_KEY_PREFIX": f"numbering-{tmp_path.name}"})
+        with app.app_context():
+            upgrade()
+            with write_transaction():
+                seed_demo()
+            db.session.remove()
+        yield app
+    finally:
+        if app is not None:
+            with app.app_context():
+                db.engine.dispose()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def test_eight_processes_on_postgresql(postgres_app):
