@@ -12,12 +12,9 @@ The pull feed is central's own log order (`event.seq`), filtered to what concern
 transaction at a time (domain.events.LOG_LOCK), so a cursor never passes a row still to commit.
 """
 
-import base64
-import binascii
 import hashlib
 import hmac
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,8 +25,10 @@ from domain.apply import BulkLoader, envelope, parse_envelope, same_event
 from domain.clock import utcnow
 from domain.event_catalogue import CENTRAL_OWNED, ENTITIES, ROOTS, TYPES
 from domain.events import CENTRAL_NODE, FEED_ALL, InvalidEvent, hold_log_lock, observe_hlc
-from models import Dossier, Event, PersonalKey, Quarantine, ReceptionPoint, SiteCredential, SiteLink
+from models import Dossier, Event, Quarantine, ReceptionPoint, SiteCredential, SiteLink
 from motcua.extensions import db
+
+from .keys import MalformedKey, keys_for, parse_keys, store_missing
 
 MAX_BATCH = 500  # events per push or pull page
 USED_EVERY = timedelta(minutes=1)  # a credential's last use is written at most this often
@@ -131,24 +130,17 @@ def _owners(values: list[dict]) -> dict:
     return owners
 
 
-def _store_keys(keys: list) -> None:
+def _store_keys(keys) -> None:
     """The batch's personal-data keys (a dossier's key seals its personal data inside its events);
     never one whose dossier's data was erased here already."""
-    wanted = {}
-    for item in keys or []:
-        try:
-            subject, key = uuid.UUID(str(item["subject_id"])), base64.b64decode(item["key"], validate=True)
-        except (KeyError, TypeError, ValueError, binascii.Error):
-            raise InvalidEvent("malformed personal-data key") from None
-        if len(key) != 32:
-            raise InvalidEvent("malformed personal-data key")
-        wanted[subject] = key
-    if not wanted:
-        return
-    have = set(db.session.scalars(select(PersonalKey.subject_id).where(PersonalKey.subject_id.in_(wanted))))
-    erased = set(db.session.scalars(select(Event.aggregate_id).where(
-        Event.type == "dossier.personal_data_erased", Event.aggregate_id.in_(wanted))))
-    db.session.add_all(PersonalKey(subject_id=s, key=k) for s, k in wanted.items() if s not in have | erased)
+    try:
+        wanted = parse_keys(keys, strict=True)
+    except MalformedKey as error:
+        raise InvalidEvent(str(error)) from None
+    if wanted:
+        erased = set(db.session.scalars(select(Event.aggregate_id).where(
+            Event.type == "dossier.personal_data_erased", Event.aggregate_id.in_(wanted))))
+        store_missing(wanted, never=erased)
 
 
 @dataclass
@@ -259,11 +251,7 @@ def feed(site: ReceptionPoint, after: int, limit: int = MAX_BATCH) -> Page:
         .order_by(Event.seq).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    subjects = {e.aggregate_id for e in rows if e.aggregate_type == "dossier"}
-    keys = []
-    if subjects:
-        keys = [{"subject_id": str(k.subject_id), "key": base64.b64encode(k.key).decode()}
-                for k in db.session.scalars(select(PersonalKey).where(PersonalKey.subject_id.in_(subjects)))]
+    keys = keys_for(e.aggregate_id for e in rows if e.aggregate_type == "dossier")
     cursor = rows[-1].seq if rows else after
     return Page([envelope(e) for e in rows], keys, cursor, more)
 

@@ -11,8 +11,6 @@ transaction. Nothing here runs inside a request: the sync loop (motcua.worker) a
 call it.
 """
 
-import base64
-import binascii
 import logging
 import uuid
 from dataclasses import dataclass
@@ -27,9 +25,11 @@ from domain import DomainError
 from domain.apply import EventConflict, apply_event, envelope
 from domain.clock import utcnow, wall_ms
 from domain.events import InvalidEvent, observe_hlc
-from models import Event, PersonalKey, Queue, ReceptionPoint, SyncProblem, SyncState
+from models import Event, Queue, ReceptionPoint, SyncProblem, SyncState
 from motcua.extensions import db
 from motcua.transactions import write_transaction
+
+from .keys import keys_for, parse_keys, store_missing
 
 log = logging.getLogger(__name__)
 USER_AGENT = "motcua-site-sync/1"
@@ -71,11 +71,7 @@ class HttpTransport:
 
 
 def transport_for(state: SyncState):
-    """How this site talks to central: HTTP unless a test installed another (SYNC_TRANSPORT)."""
-    factory = current_app.config.get("SYNC_TRANSPORT")
-    if factory is not None:
-        return factory(state.central_url, state.credential)
-    return HttpTransport(state.central_url, state.credential, current_app.config["SYNC_TIMEOUT_SECONDS"])
+    return _transport(state.central_url, state.credential)
 
 
 # ---- State -------------------------------------------------------------------------------
@@ -104,12 +100,11 @@ def _saw_central(state: SyncState, body: dict) -> None:
 
 # ---- Push --------------------------------------------------------------------------------
 
-def _batch(state: SyncState, size: int, upto: int | None) -> tuple[list[Event], int]:
+def _batch(state: SyncState, size: int, upto: int | None) -> list[Event]:
     query = select(Event).where(Event.seq > state.pushed_seq, Event.origin_site_id == state.site_id)
     if upto is not None:
         query = query.where(Event.seq <= upto)
-    rows = list(db.session.scalars(query.order_by(Event.seq).limit(size)))
-    return rows, waiting_count(state)
+    return list(db.session.scalars(query.order_by(Event.seq).limit(size)))
 
 
 def waiting_count(state: SyncState) -> int:
@@ -117,23 +112,19 @@ def waiting_count(state: SyncState) -> int:
         Event.seq > state.pushed_seq, Event.origin_site_id == state.site_id))
 
 
-def _keys_for(rows: list[Event]) -> list[dict]:
-    subjects = {e.aggregate_id for e in rows if e.aggregate_type == "dossier"}
-    if not subjects:
-        return []
-    return [{"subject_id": str(k.subject_id), "key": base64.b64encode(k.key).decode()}
-            for k in db.session.scalars(select(PersonalKey).where(PersonalKey.subject_id.in_(subjects)))]
-
-
-def push_once(transport, upto: int | None = None) -> int:
+def push_once(transport, upto: int | None = None, waiting: int | None = None) -> int:
     """Send the next batch (of events up to seq `upto`, when given); return how many events central
-    answered for (0: nothing to send)."""
+    answered for (0: nothing to send). `waiting`: what the site reports still to send (counted here
+    when not given; a round counts once, not per batch of a month's backlog)."""
     state = sync_state()
-    rows, waiting = _batch(state, current_app.config["SYNC_BATCH"], upto)
+    rows = _batch(state, current_app.config["SYNC_BATCH"], upto)
+    if waiting is None:
+        waiting = waiting_count(state)
     if not rows:
         db.session.rollback()
         return 0
-    body = {"events": [envelope(e) for e in rows], "keys": _keys_for(rows)}
+    dossiers = (e.aggregate_id for e in rows if e.aggregate_type == "dossier")
+    body = {"events": [envelope(e) for e in rows], "keys": keys_for(dossiers)}
     first, last = rows[0].seq, rows[-1].seq
     db.session.rollback()  # end the read before the network wait
     status, answer = transport("POST", "/api/v1/sync/push", json=body,
@@ -171,21 +162,6 @@ def push_once(transport, upto: int | None = None) -> int:
 
 # ---- Pull --------------------------------------------------------------------------------
 
-def _load_keys(keys) -> None:
-    wanted = {}
-    for item in keys if isinstance(keys, list) else []:
-        try:
-            subject, key = uuid.UUID(str(item["subject_id"])), base64.b64decode(item["key"], validate=True)
-        except (KeyError, TypeError, ValueError, binascii.Error):
-            continue
-        if len(key) == 32:
-            wanted[subject] = key
-    if wanted:
-        have = set(db.session.scalars(select(PersonalKey.subject_id)
-                                      .where(PersonalKey.subject_id.in_(wanted))))
-        db.session.add_all(PersonalKey(subject_id=s, key=k) for s, k in wanted.items() if s not in have)
-
-
 def pull_once(transport) -> bool:
     """Fetch and apply the next page of central's feed; return True while there is more."""
     state = sync_state()
@@ -204,7 +180,7 @@ def pull_once(transport) -> bool:
         raise SyncFailed("thông tin xác thực thuộc điểm tiếp nhận khác")
     with write_transaction():
         state = sync_state()
-        _load_keys(page.get("keys"))
+        store_missing(parse_keys(page.get("keys"), strict=False))
         for env in events:
             _apply_pulled(env, site_id)
         if cursor > state.cursor:
@@ -255,11 +231,12 @@ def sync_round(transport=None, max_batches: int = 10_000) -> Round:
     # What is waiting now, not what a busy kiosk adds meanwhile: that waits for the next round, so
     # the pull below is never put off for as long as the site stays busy.
     head = db.session.scalar(select(func.max(Event.seq)).where(Event.origin_site_id == state.site_id)) or 0
+    waiting = waiting_count(state)
     db.session.rollback()
     pushed = pages = 0
     try:
         for _ in range(max_batches):
-            sent = push_once(transport, upto=head)
+            sent = push_once(transport, upto=head, waiting=max(0, waiting - pushed))
             pushed += sent
             if not sent:
                 break
@@ -338,6 +315,7 @@ def enrol(central_url: str, credential: str, transport=None) -> ReceptionPoint:
 
 
 def _transport(central_url: str, credential: str):
+    """How this site talks to central: HTTP unless the demo or a test set another (SYNC_TRANSPORT)."""
     factory = current_app.config.get("SYNC_TRANSPORT")
     if factory is not None:
         return factory(central_url, credential)

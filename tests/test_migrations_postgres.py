@@ -13,12 +13,7 @@ from sqlalchemy import inspect, text
 from motcua import create_app
 from motcua.extensions import db
 
-SERVER = "postgres@127.0.0.1:5432"
-
-
-def _admin(statement: str) -> None:
-    with psycopg.connect(f"postgresql://{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
+from .support.central_app import SERVER, _admin
 
 
 @pytest.fixture
