@@ -331,9 +331,11 @@ class BulkLoader:
     def add(self, env: dict) -> None:
         self.add_values(parse_envelope(env, self.validate))
 
-    def preload(self, batch: list[dict]) -> None:
-        """Heads of the batch's aggregates as stored: last clock value, and the root's status."""
+    def preload(self, batch: list[dict]) -> dict:
+        """Heads of the batch's aggregates as stored: last clock value, and the root's status. Returns
+        who owns each stored root: (aggregate type, id) → the site id (central checks a push with it)."""
         wanted = {(v["aggregate_type"], v["aggregate_id"]) for v in batch} - set(self.heads)
+        owners = {}
         by_type: dict = {}
         for aggregate_type, aggregate_id in wanted:
             by_type.setdefault(aggregate_type, []).append(aggregate_id)
@@ -344,12 +346,17 @@ class BulkLoader:
                 .group_by(Event.aggregate_id)).all())
             table = ENTITIES[ROOTS[aggregate_type]].table
             status = table.c.status if "status" in table.c else None
-            roots = dict(db.session.execute(select(table.c.id, status if status is not None else table.c.id)
-                                            .where(table.c.id.in_(ids))).all())
+            owner = table.c.site_id if "site_id" in table.c else table.c.id  # a reception point owns itself
+            roots = {}
+            for row_id, row_owner, row_status in db.session.execute(
+                    select(table.c.id, owner, status if status is not None else table.c.id)
+                    .where(table.c.id.in_(ids))):
+                roots[row_id] = row_status if status is not None else None
+                owners[(aggregate_type, row_id)] = row_owner
             for aggregate_id, hlc in newest.items():
-                found = aggregate_id in roots
-                self.heads[(aggregate_type, aggregate_id)] = _Head(
-                    hlc, found, roots[aggregate_id] if found and status is not None else None)
+                self.heads[(aggregate_type, aggregate_id)] = _Head(hlc, aggregate_id in roots,
+                                                                   roots.get(aggregate_id))
+        return owners
 
     def add_values(self, values: dict, **extra) -> None:
         """Add an event already checked (`parse_envelope`); `extra` as for apply_event."""

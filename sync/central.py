@@ -23,7 +23,7 @@ from sqlalchemy import func, select, update
 from domain import DomainError
 from domain.apply import BulkLoader, envelope, parse_envelope, same_event
 from domain.clock import utcnow
-from domain.event_catalogue import CENTRAL_OWNED, ENTITIES, ROOTS, TYPES
+from domain.event_catalogue import CENTRAL_OWNED, TYPES
 from domain.events import CENTRAL_NODE, FEED_ALL, InvalidEvent, hold_log_lock, observe_hlc
 from models import Dossier, Event, Quarantine, ReceptionPoint, SiteCredential, SiteLink
 from motcua.extensions import db
@@ -116,20 +116,6 @@ def _refusal(site: ReceptionPoint, values: dict) -> str | None:
     return None
 
 
-def _owners(values: list[dict]) -> dict:
-    """(aggregate type, id) → the site that owns the stored root row, for the batch's aggregates."""
-    by_type: dict = {}
-    for v in values:
-        by_type.setdefault(v["aggregate_type"], set()).add(v["aggregate_id"])
-    owners = {}
-    for aggregate_type, ids in by_type.items():
-        table = ENTITIES[ROOTS[aggregate_type]].table
-        owner = table.c.id if aggregate_type == "site" else table.c.site_id
-        for row_id, site_id in db.session.execute(select(table.c.id, owner).where(table.c.id.in_(ids))):
-            owners[(aggregate_type, row_id)] = site_id
-    return owners
-
-
 def _store_keys(keys) -> None:
     """The batch's personal-data keys (a dossier's key seals its personal data inside its events);
     never one whose dossier's data was erased here already."""
@@ -183,7 +169,8 @@ def ingest(site: ReceptionPoint, envelopes: list | Checked, keys: list,
     parsed = checked.parsed
     ids = [values["id"] for _env, values in parsed]
     stored = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))} if ids else {}
-    owners = _owners([values for _env, values in parsed]) if parsed else {}
+    loader = BulkLoader(validate=False, incremental=True)
+    owners = loader.preload([values for _env, values in parsed])  # and each aggregate's head
     fresh, seen = [], {}
     for env, values in parsed:
         earlier = stored.get(values["id"])
@@ -206,8 +193,6 @@ def ingest(site: ReceptionPoint, envelopes: list | Checked, keys: list,
         fresh.append(values)
     _store_keys(keys)
     if fresh:
-        loader = BulkLoader(validate=False, incremental=True)
-        loader.preload(fresh)
         for values in fresh:
             audience = FEED_ALL if values["aggregate_type"] == "site" else None
             loader.add_values(values, received_at=now, audience=audience)
