@@ -273,8 +273,9 @@ def _delete_links(name: str, row_id) -> None:
 
 def rebuild_number_series() -> None:
     """The last ticket number per queue and day, dossier code per agency and day, log number per
-    year — derived from the tickets and dossiers (after a replay, so numbering goes on)."""
-    from models import Dossier, NumberSeries, Ticket
+    year, PAKN code per agency and day — derived from the rows they numbered (after a replay, so
+    numbering goes on)."""
+    from models import Dossier, Feedback, NumberSeries, Ticket
 
     from .clock import business_date
 
@@ -294,6 +295,11 @@ def rebuild_number_series() -> None:
         rows[key] = max(rows.get(key, 0), int(number))
         year = (site_id, date(day.year, 1, 1), "log")
         rows[year] = max(rows.get(year, 0), log_number or 0)
+    for site_id, code, received_at in db.session.execute(
+            select(Feedback.site_id, Feedback.code, Feedback.received_at)):
+        agency, _kind, _day, number = code.rsplit("-", 3)
+        key = (site_id, business_date(received_at), f"feedback:{agency}")
+        rows[key] = max(rows.get(key, 0), int(number))
     if rows:
         db.session.execute(insert(table), [{"site_id": s, "business_date": d, "series": k, "last": n}
                                            for (s, d, k), n in rows.items()])

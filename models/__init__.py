@@ -3,6 +3,7 @@
 from .dossier import Attachment, CalendarOverride, Dossier, DossierStep, Procedure
 from .event import ClockState, Event, EventFlag, PersonalKey
 from .printing import JOB_STATUSES, PrinterState, PrintJob
+from .quality import FEEDBACK_STATUSES, RATING_CHANNELS, SENTIMENTS, Feedback, Rating
 from .site import POINT_KINDS, Counter, Kiosk, PriorityCategory, Queue, ReceptionPoint
 from .staff import COUNTER_ROLES, ROLES, LoginAttempt, StaffSession, StaffUser, staff_site
 from .sync import Quarantine, SiteCredential, SiteLink, SyncProblem, SyncState
@@ -20,6 +21,11 @@ __all__ = [
     "Dossier",
     "DossierStep",
     "Procedure",
+    "Feedback",
+    "Rating",
+    "FEEDBACK_STATUSES",
+    "RATING_CHANNELS",
+    "SENTIMENTS",
     "Counter",
     "Event",
     "EventFlag",

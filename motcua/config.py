@@ -88,3 +88,10 @@ class Defaults:
     UPLOAD_MAX_PIXELS = 40_000_000
     TRACKING_LOOKUPS_PER_MINUTE = 10  # per client address, public tracking pages
     KIOSK_LOOKUPS_PER_MINUTE = 60  # the site's own kiosk (a shared screen) looking dossiers up
+
+    # Satisfaction and feedback (docs/supervisor.md)
+    RATING_SCALE = 3  # levels on the citizen's rating screen: 3, 4 or 5 (domain.ratings.SCALES)
+    RATING_PROMPT_MINUTES = 5  # how long the counter's citizen screen keeps asking after "finish"
+    FEEDBACK_ANSWER_DAYS = 15  # working days to answer a PAKN (domain.md §4.1, indicator 5.2)
+    FEEDBACK_REJECT_DAYS = 2  # working days to say a PAKN is not taken up
+    INDICATOR_SET = None  # a Decision 766 indicator set's code (domain.indicator_sets); None: in force
