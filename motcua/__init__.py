@@ -96,17 +96,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from counter import admin, auth, dossiers, forms, printers
+    from counter import admin, auth, dossiers, forms, printers, reports, supervisor
+    from counter import feedback as counter_feedback
     from counter import scan as counter_scan
     from counter import views as counter_views
-    from kiosk import display, tracking
+    from kiosk import display, rating, tracking
+    from kiosk import feedback as kiosk_feedback
     from kiosk import scan as kiosk_scan
     from kiosk import views as kiosk_views
     from sync import api as sync_api
 
     for blueprint in (kiosk_views.bp, display.bp, tracking.bp, auth.bp, counter_views.bp,
                       dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp,
-                      sync_api.bp):
+                      sync_api.bp, supervisor.bp, reports.bp, counter_feedback.bp, rating.bp,
+                      kiosk_feedback.bp):
         app.register_blueprint(blueprint)
     if app.config["ROLE"] == "central":  # the province's screens
         from central import views as central_views

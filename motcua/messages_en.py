@@ -5,8 +5,10 @@ tests/test_i18n.py checks that every string the templates and messages use is he
 
 from .messages_en_central import EN_CENTRAL
 from .messages_en_dossiers import EN_DOSSIERS
+from .messages_en_figures import EN_FIGURES
 from .messages_en_printers import EN_PRINTERS
 from .messages_en_quality import EN_QUALITY
+from .messages_en_reports import EN_REPORTS
 from .messages_en_staff import EN_STAFF
 from .messages_en_supervisor import EN_SUPERVISOR
 from .messages_en_sync import EN_SYNC
@@ -230,6 +232,8 @@ EN.update(EN_CENTRAL)
 EN.update(EN_SYNC)
 EN.update(EN_QUALITY)
 EN.update(EN_SUPERVISOR)
+EN.update(EN_FIGURES)
+EN.update(EN_REPORTS)
 EN.update({
     "Kiosk vừa phát rất nhiều số trong ít phút nên tạm dừng một chút. "
     "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.":

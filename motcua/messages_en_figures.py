@@ -1,0 +1,4 @@
+"""English for the figures and the official indicators."""
+
+EN_FIGURES = {
+}

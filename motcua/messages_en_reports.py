@@ -1,0 +1,4 @@
+"""English for the reports: weekly report, tracking log, exports."""
+
+EN_REPORTS = {
+}
