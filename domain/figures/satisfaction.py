@@ -1,0 +1,7 @@
+"""Ratings and PAKN figures."""
+
+from .types import SatisfactionFigures, Scope
+
+
+def satisfaction_figures(scope: Scope, now=None) -> SatisfactionFigures:
+    raise NotImplementedError
