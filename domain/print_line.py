@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from hardware.compact import compact_receipt_slip, compact_ticket
 from hardware.escpos_job import encode_raster_job
+from hardware.feedback_slip import render_feedback_slip
 from hardware.forms import ReceiptData
 from hardware.notice_slips import render_return_slip, render_supplement_slip
 from hardware.printers import PrinterError, parse_printer_url, send_to_printer
@@ -50,6 +51,7 @@ RENDERERS = {
     "receipt": lambda payload, width: render_receipt_slip(ReceiptData.from_dict(payload), width),
     "supplement": render_supplement_slip,
     "return": render_return_slip,
+    "feedback": render_feedback_slip,  # the PAKN receipt (no personal data)
 }
 COMPACT = {"ticket": compact_ticket, "receipt": compact_receipt_slip}  # slow links (serial)
 
