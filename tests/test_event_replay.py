@@ -11,12 +11,22 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from domain import DomainError, counters, lifecycle, site_config, staff, tickets
+from domain import DomainError, counters, feedback, lifecycle, ratings, site_config, staff, tickets
 from domain.clock import business_date
 from domain.dossiers import receive_dossier, refuse_at_intake, request_supplement_at_intake, validate_intake
 from domain.replay import compare, load, personal_keys, shuffled_within_clocks, source_envelopes
 from domain.site import current_site
-from models import Counter, Dossier, EventFlag, PriorityCategory, Procedure, Queue, StaffUser, Ticket
+from models import (
+    Counter,
+    Dossier,
+    EventFlag,
+    Feedback,
+    PriorityCategory,
+    Procedure,
+    Queue,
+    StaffUser,
+    Ticket,
+)
 from motcua import create_app
 from motcua.extensions import db
 from motcua.transactions import write_transaction
@@ -48,6 +58,7 @@ class SiteDay(RuleBasedStateMachine):
     """A reception point's day: kiosks, counters, intake, appraisal, admin."""
 
     make_app = None  # set by the test
+    seen: set = set()  # the event types the examples wrote, over the run
 
     def __init__(self):
         super().__init__()
@@ -164,6 +175,48 @@ class SiteDay(RuleBasedStateMachine):
                 lifecycle.note_late_reason(self.site, dossier, officer, "Chờ ý kiến cơ quan phối hợp")
         self.act(step_dossier)
 
+    # ---- what citizens say ----
+    @rule(pick=st.integers(0, 50), level=st.integers(1, 5), dossier=st.booleans())
+    def rate(self, pick, level, dossier):
+        if not dossier and db.session.scalar(select(Ticket.id).where(Ticket.status == "done")) is None:
+            self.issue(pick % 4, False)  # a quick service first, so that there is one to rate
+            self.call_next(pick % 3, 2)
+            self.serve(pick % 3, "finish")
+
+        def rate_service():
+            model, status = (Dossier, "returned") if dossier else (Ticket, "done")
+            served = list(db.session.scalars(select(model).where(model.status == status).order_by(model.id)))
+            if not served:
+                raise DomainError("nothing to rate")
+            subject = {"dossier" if dossier else "ticket": served[pick % len(served)]}
+            ratings.record_rating(self.site, level=level, channel="kiosk", scale=5,
+                                  reasons=["wait"] if level < 3 else [], **subject)
+        self.act(rate_service)
+
+    @rule(pick=st.integers(0, 50), step=st.sampled_from(["submit", "about_dossier", "assign", "answer",
+                                                         "reject"]))
+    def pakn(self, pick, step):
+        def handle():
+            if step in ("submit", "about_dossier"):
+                code = ""
+                if step == "about_dossier":
+                    code = db.session.scalar(select(Dossier.code).where(Dossier.code.is_not(None))
+                                             .order_by(Dossier.code)) or ""
+                feedback.submit_feedback(self.site, channel="kiosk", kind="phan_anh", topic="delay",
+                                         content="Chờ lâu ở quầy số 2", dossier_code=code)
+                return
+            items = list(db.session.scalars(select(Feedback).order_by(Feedback.code)))
+            if not items:
+                raise DomainError("no feedback yet")
+            item = items[pick % len(items)]
+            if step == "assign":
+                feedback.assign_feedback(self.site, item, self.officers[1], self.officers[2])
+            elif step == "answer":
+                feedback.answer_feedback(self.site, item, self.officers[2], "Đã chấn chỉnh.")
+            else:
+                feedback.reject_feedback(self.site, item, self.officers[1], "Không thuộc thẩm quyền.")
+        self.act(handle)
+
     # ---- admin ----
     @rule(queue=st.integers(0, 3))
     def pause_or_resume(self, queue):
@@ -220,6 +273,7 @@ class SiteDay(RuleBasedStateMachine):
     def check_replay(self):
         live = db.engine.url.render_as_string(hide_password=False)
         envelopes = [env for batch in source_envelopes() for env in batch]
+        SiteDay.seen.update(env["type"] for env in envelopes)
         keys = personal_keys()
         tmp = SiteDay.tmp_path / f"run{id(self)}"
         tmp.mkdir()
@@ -235,3 +289,5 @@ def test_replaying_the_events_gives_the_live_tables_back(make_app, empty_databas
     run_state_machine_as_test(SiteDay, settings=settings(
         max_examples=10, stateful_step_count=40, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    # The run must have exercised what citizens say, not only tickets and dossiers.
+    assert {"rating.recorded", "feedback.received", "feedback.assigned", "feedback.answered"} <= SiteDay.seen
