@@ -22,7 +22,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from domain import lifecycle, replay, tickets
+from domain import feedback, lifecycle, ratings, replay, tickets
 from domain.apply import BulkLoader
 from domain.clock import business_date, utcnow
 from domain.counters import open_counter
@@ -43,6 +43,8 @@ GROUP = 50  # tickets per issuance group
 SERVED = TICKETS  # every ticket called and finished
 DOSSIERS = 240  # a day: 60,000 a year
 RETURNED = DOSSIERS  # every dossier transferred, made ready and returned
+RATED_EVERY = 3  # one ticket in three rated (and one dossier in four): what the dashboard reads
+PAKN = 3  # PAKN a day: one answered, one assigned, one waiting
 BATCH = 500  # operations per transaction while the log is made
 VALIDATIONS = 2000
 RECORDS = 500
@@ -109,6 +111,31 @@ def make_dossiers(app) -> None:
     _in_batches(app, RETURNED, carry_through)
 
 
+def make_voices(app) -> None:
+    """Ratings of served tickets and returned dossiers, and the day's PAKN: what citizens said."""
+    def rate(i):
+        site, model = current_site(), (Ticket if i % 2 == 0 else Dossier)
+        status = "done" if model is Ticket else "returned"
+        rows = db.session.scalars(select(model).where(model.status == status).order_by(model.id)
+                                  .offset(i // 2 * (RATED_EVERY if model is Ticket else 4)).limit(1)).all()
+        if rows:
+            subject = {"ticket" if model is Ticket else "dossier": rows[0]}
+            ratings.record_rating(site, level=(3, 3, 2, 1)[i % 4], channel="kiosk", scale=3,
+                                  reasons=["wait"] if i % 4 == 3 else [], **subject)
+
+    def pakn(i):
+        site, officer = current_site(), _named(StaffUser, username="canbo1")
+        item = feedback.submit_feedback(site, channel="kiosk", kind="phan_anh", topic="delay",
+                                        content="Chờ lâu ở quầy tiếp nhận")
+        if i < 2:
+            feedback.assign_feedback(site, item, _named(StaffUser, username="giamsat"), officer)
+        if i < 1:
+            feedback.answer_feedback(site, item, officer, "Đã bố trí thêm cán bộ giờ cao điểm.")
+
+    _in_batches(app, 2 * max(TICKETS // RATED_EVERY, DOSSIERS // 4), rate)
+    _in_batches(app, PAKN, pakn)
+
+
 def bench_validation(results: dict, app) -> None:
     """Schema validation (fastjsonschema) of a real payload, per event (validators built once a type)."""
     with app.app_context():
@@ -165,8 +192,9 @@ def _one_day(app) -> tuple[list, list, list]:
     with app.app_context():
         envelopes = [env for batch in replay.source_envelopes() for env in batch]
         keys = replay.personal_keys()
-    seed = [e for e in envelopes if not e["type"].startswith(("ticket.", "dossier."))]
-    day = [e for e in envelopes if e["type"].startswith(("ticket.", "dossier."))]
+    daily = ("ticket.", "dossier.", "rating.", "feedback.")
+    seed = [e for e in envelopes if not e["type"].startswith(daily)]
+    day = [e for e in envelopes if e["type"].startswith(daily)]
     return seed, day, keys
 
 
@@ -181,12 +209,13 @@ def bench_bytes(results: dict, seed_and_day) -> None:
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CLOCK = re.compile(r'"(\d{13})-(\d{5})-')
+_MOMENT = re.compile(r'"(\d{4}-\d{2}-\d{2})T')
 
 
 def _days(day: list, keys: list, today: date, days: int):
-    """The day's log again for `days` working days back from today: fresh ids for everything the day
-    made (its dossiers' keys copied under the new ids), its date in business dates and dossier codes,
-    clock values a day apart. Yields (envelopes, keys) per day."""
+    """The day's log again for `days` days back from today: fresh ids for everything the day made (its
+    dossiers' keys copied under the new ids), its date in business dates, codes and timestamps, clock
+    values a day apart. Yields (envelopes, keys) per day."""
     text = json.dumps(day, ensure_ascii=False)
     made = {e["aggregate_id"] for e in day} | {e["id"] for e in day} | {e["tx_id"] for e in day}
     made |= {row["id"] for e in day for name, row in e["payload"].items() if name != "context"}
@@ -203,6 +232,7 @@ def _days(day: list, keys: list, today: date, days: int):
         copy = _UUID.sub(renamed, text)
         copy = copy.replace(f'"{today.isoformat()}"', f'"{when.isoformat()}"')
         copy = _CLOCK.sub(earlier, copy.replace(f"-{today:%y%m%d}-", f"-{when:%y%m%d}-"))
+        copy = _MOMENT.sub(lambda m, k=k: f'"{date.fromisoformat(m.group(1)) - timedelta(days=k)}T', copy)
         day_keys = [{**key, "subject_id": uuid.UUID(fresh[str(key["subject_id"])])} for key in keys
                     if str(key["subject_id"]) in fresh]
         yield json.loads(copy), day_keys
@@ -268,6 +298,7 @@ def run(results: dict, workdir: Path, log) -> None:
         start = time.perf_counter()
         make_tickets(app)
         make_dossiers(app)
+        make_voices(app)
         results["event_log_build_s"] = round(time.perf_counter() - start, 1)
         log(f"events: a day of {TICKETS} tickets and {DOSSIERS} dossiers made in "
             f"{results['event_log_build_s']} s")
