@@ -5,16 +5,18 @@ any reason codes are kept, and each level maps to a sentiment — "dissatisfied"
 counts as a dislike (domain.md §4, indicator 5.4).
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from models import Rating
+from models import Counter, Dossier, DossierStep, Event, Rating, Ticket, TicketCall
 from motcua.extensions import db
 
-from . import DomainError
-from .clock import utcnow
+from . import DomainError, NotFound
+from .clock import business_date, utcnow
 from .events import record
 
 
@@ -95,3 +97,100 @@ def record_rating(site, *, level: int, channel: str, ticket=None, dossier=None, 
     db.session.add(rating)
     record("rating.recorded", rating)
     return rating
+
+
+# Where a rating comes from: the service that just ended at a counter, a ticket typed at the kiosk,
+# or a returned dossier whose tracking page offers it.
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service a citizen may rate: what the panel shows and what its signed token names."""
+
+    kind: str  # ticket | dossier
+    subject_id: uuid.UUID
+    code: str  # the ticket's number (A015); "" for a dossier: its code is not shown on a shared screen
+    officer_id: uuid.UUID | None
+    counter_id: uuid.UUID | None
+    ended_at: datetime
+
+
+def pending_for_counter(counter: Counter) -> Service | None:
+    """The service that just ended at `counter`, while its citizen may still be in front of it.
+
+    The latest ticket finished there, or dossier returned by the officer now there, within
+    RATING_PROMPT_MINUTES and after the counter's latest call (a new call means the citizen has
+    gone); nothing while a ticket is being served, and nothing once the latest one is rated, so a
+    citizen who collected a result on a ticket is asked once.
+    """
+    since = utcnow() - timedelta(minutes=current_app.config["RATING_PROMPT_MINUTES"])
+    today = Ticket.site_id == counter.site_id, Ticket.business_date == business_date()
+    if db.session.scalar(select(Ticket.id).where(*today, Ticket.status == "called",
+                                                 Ticket.counter_id == counter.id).limit(1)):
+        return None
+    last_call = db.session.scalar(
+        select(TicketCall.called_at)
+        .where(TicketCall.site_id == counter.site_id, TicketCall.called_at > since,
+               TicketCall.counter_number == counter.number)
+        .order_by(TicketCall.called_at.desc()).limit(1))
+    after = max(since, last_call) if last_call is not None else since
+    ticket = db.session.scalars(
+        select(Ticket).where(*today, Ticket.status == "done", Ticket.counter_id == counter.id,
+                             Ticket.finished_at > after).order_by(Ticket.finished_at.desc()).limit(1)).first()
+    found = [service for service in (_ticket_service(ticket) if ticket else None,
+                                     _returned_by(counter, after)) if service is not None]
+    latest = max(found, key=lambda service: service.ended_at, default=None)
+    return None if latest is None or _rated(latest) else latest
+
+
+def _returned_by(counter: Counter, after: datetime) -> Service | None:
+    if counter.officer_id is None:
+        return None
+    row = db.session.execute(
+        select(Dossier.id, DossierStep.at)
+        .join(DossierStep, (DossierStep.dossier_id == Dossier.id) & (DossierStep.type == "dossier.returned"))
+        .where(Dossier.site_id == counter.site_id, Dossier.status == "returned", Dossier.returned_at > after,
+               DossierStep.actor_id == counter.officer_id)
+        .order_by(DossierStep.at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return Service("dossier", row.id, "", counter.officer_id, counter.id, row.at)
+
+
+def _ticket_service(ticket: Ticket) -> Service:
+    """A finished ticket, with the officer who finished it (the actor of its event)."""
+    officer_id = db.session.scalar(
+        select(Event.actor_id).where(Event.aggregate_type == "ticket", Event.aggregate_id == ticket.id,
+                                     Event.type == "ticket.finished").order_by(Event.seq.desc()).limit(1))
+    return Service("ticket", ticket.id, ticket.code, officer_id, ticket.counter_id, ticket.finished_at)
+
+
+def _rated(service: Service) -> bool:
+    column = Rating.ticket_id if service.kind == "ticket" else Rating.dossier_id
+    return db.session.scalar(select(Rating.id).where(column == service.subject_id)) is not None
+
+
+def finished_ticket(site, code: str) -> Service:
+    """Today's ticket `code` (e.g. A015), finished and not yet rated, for the kiosk."""
+    code = "".join(code.split()).upper()[:8]
+    ticket = db.session.scalars(select(Ticket).where(
+        Ticket.site_id == site.id, Ticket.business_date == business_date(), Ticket.code == code)).first()
+    if ticket is None:
+        raise NotFound("Không tìm thấy số {code} trong ngày hôm nay. Vui lòng xem lại số trên phiếu.",
+                       code=code or "—")
+    if ticket.status != "done":
+        raise DomainError("Số {code} chưa được phục vụ xong, chưa thể đánh giá.", code=ticket.code)
+    if already_rated(ticket=ticket):
+        raise DomainError("Lượt phục vụ này đã được đánh giá. Xin cảm ơn!")
+    return _ticket_service(ticket)
+
+
+def returned_dossier(dossier: Dossier) -> Service | None:
+    """A returned dossier not yet rated, with the officer who handed the result back; else None."""
+    if dossier.status != "returned" or already_rated(dossier=dossier):
+        return None
+    step = db.session.scalars(select(DossierStep).where(
+        DossierStep.dossier_id == dossier.id, DossierStep.type == "dossier.returned")
+        .order_by(DossierStep.at.desc()).limit(1)).first()
+    return Service("dossier", dossier.id, "", step.actor_id if step else None, None,
+                   step.at if step else dossier.returned_at)

@@ -48,4 +48,35 @@ EN_QUALITY = {
     "Hãy chọn cán bộ xử lý.": "Choose the officer who will handle it.",
     "Hãy ghi nội dung trả lời.": "Write the answer.",
     "Hãy ghi lý do không tiếp nhận xử lý.": "Write why it is not taken up.",
+    # kiosk/rating.py and templates/rating/ (the counter's citizen screen and the kiosk)
+    "Đánh giá chất lượng phục vụ": "Rate our service",
+    "Đánh giá dịch vụ": "Rate the service",
+    "Xin chào ông/bà!": "Welcome!",
+    "Sau khi được phục vụ, xin ông/bà vui lòng đánh giá chất lượng phục vụ trên màn hình này.":
+        "When you have been served, please rate the service on this screen.",
+    "Ông/bà có hài lòng với sự phục vụ?": "Are you satisfied with the service?",
+    "Số {code}": "Number {code}",
+    "Hồ sơ trả kết quả": "Result handed back",
+    "Cán bộ {name}": "Officer {name}",
+    "Chạm vào một khuôn mặt. Đánh giá không cần thông tin cá nhân.":
+        "Touch a face. Rating asks for no personal data.",
+    "Xin ông/bà cho biết vì sao?": "Please tell us why",
+    "Chạm vào một lý do, hoặc gửi mà không nêu lý do.": "Touch a reason, or send without one.",
+    "← Chọn lại": "← Choose again",
+    "Gửi, không nêu lý do": "Send without a reason",
+    "Cảm ơn ông/bà đã đánh giá!": "Thank you for your rating!",
+    "Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.": "What you tell us helps us serve you better.",
+    "← Về màn hình chính": "← Back to the start",
+    "Nhập số thứ tự trên phiếu của ông/bà (ví dụ A015), rồi bấm “Tiếp tục”.":
+        "Type the number on your ticket (for example A015), then press “Continue”.",
+    "Số thứ tự": "Ticket number",
+    "Tiếp tục": "Continue",
+    "Có giấy tiếp nhận hồ sơ? Đưa mã QR vào máy quét để xem và đánh giá hồ sơ đã trả kết quả.":
+        "Have a dossier receipt? Hold its QR code to the scanner to see and rate a dossier whose result "
+        "was handed back.",
+    "Không có quầy số {n}.": "There is no counter {n}.",
+    "Không tìm thấy số {code} trong ngày hôm nay. Vui lòng xem lại số trên phiếu.":
+        "Number {code} was not found today. Please check the number on your ticket.",
+    "Lượt đánh giá này đã hết thời gian hoặc không hợp lệ. Xin mời đánh giá lại từ đầu.":
+        "This rating has expired or is not valid. Please start again.",
 }
