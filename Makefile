@@ -41,7 +41,7 @@ migrate: install
 	$(BIN)/flask --app motcua events baseline
 
 demo: migrate
-	$(BIN)/flask --app motcua seed-demo
+	$(BIN)/flask --app motcua seed-demo --history 10
 
 run: install
 	-@$(MAKE) --no-print-directory system-deps-run || echo "espeak-ng unavailable: the board will use the browser's voice"

@@ -12,7 +12,8 @@ Phases (each bounded in time; the whole run stops by itself, ~4 minutes before p
   5. HTTP, 8 clients until 10,000 tickets exist; wait (bounded) for the print backlog; RSS
   6. mixed load (bench/mixed.py): kiosks, officers and the admin at once, one printer hanging
   7. event log (bench/events.py, ~40 s): payload validation, record(), replay of a site's log
-  8. sync (bench/sync.py, 5–10 min): central ingest over HTTP, a site's 30-day catch-up, 200 sites at
+  8. supervisor (bench/quality.py, ~1 min): the dashboard and the weekly report on the year phase 7 built
+  9. sync (bench/sync.py, 5–10 min): central ingest over HTTP, a site's 30-day catch-up, 200 sites at
      once, central's tracking page (PostgreSQL + Redis on 127.0.0.1)
 """
 
@@ -68,6 +69,8 @@ TARGETS = {  # key: (comparison, limit)
     "central_ingest_events_per_s": (">=", 10_000),
     "sync_catchup_30d_s": ("<=", 10),
     "central_tracking_rps_8_clients": (">=", 1_000),
+    "supervisor_dashboard_ms_today": ("<=", 300),
+    "supervisor_dashboard_ms_year": ("<=", 300),
     **{f"ticket_render_encode_ms_{w}": ("<=", 20) for w in RENDER_WIDTHS},
 }
 
@@ -563,12 +566,13 @@ def main() -> int:
     try:
         bench_render(results)
         bench_server(results, workdir)
-        from bench import dossiers, events, mixed, printing, sync
+        from bench import dossiers, events, mixed, printing, quality, sync
 
         mixed.run(results, workdir, log)
         printing.run(results, log)
         dossiers.run(results, workdir, log)
         events.run(results, workdir, log)
+        quality.run(results, workdir, log)
         sync.run(results, workdir, log)
     except Exception as exc:  # still write what was measured
         error = f"{type(exc).__name__}: {exc}"

@@ -23,14 +23,17 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@click.option("--history", "history_days", default=0, metavar="DAYS",
+              help="Also fill this many past working days with activity (only a site with no tickets).")
 @with_appcontext
-def seed_demo_command():
+def seed_demo_command(history_days):
     """Load the demo reception point (no-op when one exists)."""
-    from .demo import seed_demo
+    from .demo_history import seed_demo_with_history
 
-    with write_transaction():
-        created = seed_demo()
+    created, history = seed_demo_with_history(history_days)
     click.echo("Đã tạo dữ liệu mẫu." if created else "Dữ liệu đã có sẵn, không thay đổi.")
+    if history:
+        click.echo(f"Đã tạo hoạt động mẫu của {history_days} ngày làm việc gần đây.")
 
 
 @click.group("clock", cls=AppGroup)
