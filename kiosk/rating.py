@@ -9,7 +9,7 @@ citizen posts can rate that service only, once.
 
 import uuid
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -38,6 +38,13 @@ RETURN_SECONDS = 5  # the thank-you screen stays this long, then the idle (or ki
 REASON_SECONDS = 20  # the reasons step sends the chosen level by itself if nobody taps
 EXPIRED = gettext_noop("Lượt đánh giá này đã hết thời gian hoặc không hợp lệ. Xin mời đánh giá lại từ đầu.")
 TONES = 4  # tone-0 (green) … tone-4 (red) in static/css/rating.css
+
+
+@bp.before_request
+def _at_sites_only():
+    """A rating is given where the service was: a site's screens, none at central."""
+    if current_app.config["ROLE"] != "site":
+        abort(404)
 
 
 def _serializer() -> URLSafeTimedSerializer:

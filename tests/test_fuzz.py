@@ -37,6 +37,8 @@ FIELDS = {
     "kiosk.take_ticket": ["queue_id", "priority", "request_key", "k"], "kiosk.print_status": [],
     "kiosk.print_preview": [], "kiosk.procedures": ["k"], "kiosk.procedure": [], "kiosk_scan.scan": ["scan"],
     "tracking.track": ["k", "K"], "tracking.lookup": ["scan", "code", "check"],
+    "rating.screen": [], "rating.waiting": ["showing"], "rating.panel": ["t", "level"],
+    "rating.kiosk": ["so"], "rating.rate": ["token", "level", "reasons", "quay"],
     "admin.confirm_clock_time": [],
     "sync_api.health": [], "sync_api.push": ["events", "keys"], "sync_api.pull": ["after", "limit"],
     "display.board_page": [], "display.board": ["after"], "display.chime": [], "display.announcement": [],

@@ -45,6 +45,9 @@ MATRIX = {
     ("kiosk.print_preview", "GET"): PUBLIC, ("kiosk.procedures", "GET"): PUBLIC,
     ("kiosk.procedure", "GET"): PUBLIC, ("kiosk_scan.scan", "POST"): PUBLIC,
     ("tracking.track", "GET"): PUBLIC, ("tracking.lookup", "GET"): PUBLIC,
+    # Rating: the counter's citizen screen (a device page, like the display board) and the kiosk's
+    ("rating.screen", "GET"): PUBLIC, ("rating.waiting", "GET"): PUBLIC, ("rating.panel", "GET"): PUBLIC,
+    ("rating.kiosk", "GET"): PUBLIC, ("rating.rate", "POST"): PUBLIC,
     # The sync API: central's, by credential (tests/test_sync_api.py); a site answers 404 to anyone.
     ("admin.confirm_clock_time", "POST"): ADMIN,
     ("sync_api.health", "GET"): PUBLIC, ("sync_api.push", "POST"): PUBLIC, ("sync_api.pull", "GET"): PUBLIC,
