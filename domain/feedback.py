@@ -129,21 +129,33 @@ def assign_feedback(site, feedback: Feedback, actor, officer: StaffUser) -> None
 
 def answer_feedback(site, feedback: Feedback, actor, answer: str) -> None:
     """Answer a PAKN; on time when answered by the end of its 15th working day."""
-    _close(feedback, actor, answer, "answered", feedback.due_at, "Hãy ghi nội dung trả lời.")
+    _close(feedback, actor, answer, "answered", feedback.due_at, "answer")
 
 
 def reject_feedback(site, feedback: Feedback, actor, reason: str) -> None:
     """Say a PAKN is not taken up, with the reason; on time within 2 working days."""
-    _close(feedback, actor, reason, "rejected", feedback.reject_by, "Hãy ghi lý do không tiếp nhận xử lý.")
+    _close(feedback, actor, reason, "rejected", feedback.reject_by, "reject")
 
 
-def _close(feedback: Feedback, actor, text: str, status: str, deadline: datetime, missing: str) -> None:
+MISSING = {"answer": "Hãy ghi nội dung trả lời.", "reject": "Hãy ghi lý do không tiếp nhận xử lý."}
+
+
+def check_answer(feedback: Feedback, text: str, action: str) -> str:
+    """The answer (or the rejection's reason) as it will be kept; refused, naming the form field
+    `action`, when the PAKN is already closed or the text is empty, too long or not real text."""
     _require_open(feedback)
     text = _text(text, CONTENT_LIMIT + 1)
     if not text:
-        raise DomainError(missing)
+        raise InvalidInput(MISSING[action], action)
     if len(text) > CONTENT_LIMIT:
-        raise DomainError("Nội dung dài quá {n} ký tự.", n=CONTENT_LIMIT)
+        raise InvalidInput("Nội dung dài quá {n} ký tự.", action, n=CONTENT_LIMIT)
+    if bad_character(text, multiline=True) is not None:
+        raise InvalidInput(BAD_TEXT, action, label="Nội dung")
+    return text
+
+
+def _close(feedback: Feedback, actor, text: str, status: str, deadline: datetime, action: str) -> None:
+    text = check_answer(feedback, text, action)
     now = utcnow()
     feedback.status, feedback.answer, feedback.answered_at = status, text, now
     feedback.answered_by_id, feedback.on_time = actor.id, now <= deadline

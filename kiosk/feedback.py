@@ -1,5 +1,186 @@
-"""Feedback and complaints (PAKN) at the kiosk, and the public page a PAKN receipt's QR opens."""
+"""Feedback and complaints (PAKN) at the kiosk, and the public page a PAKN receipt's QR opens.
 
-from flask import Blueprint
+The kiosk form asks for no personal data: a kind, a topic, the text and, if the citizen wants, a
+dossier code. A refusal shows the form again with the message beside its field and everything
+typed kept (422). A success shows the receipt — code, check, deadlines and the QR code of
+`<public base>/P/<CODE>?K=<CHECK>` — and prints it on the kiosk's printer after the commit.
+
+A repeated submit (double tap, retry after a lost answer) makes no second PAKN: the form's one-use
+key is the new row's id, signed (domain.feedback.request_key), and a key already used shows the
+receipt of the PAKN it made. Nothing is kept in the session for it, so a retry whose first answer
+never arrived (and so never set a cookie) is caught too.
+
+`/P/<code>?K=<check>` answers like `/T/` (kiosk.tracking): counted against the same lookup budget
+per client address, one identical 404 page for an unknown code, a wrong check or a malformed
+either; at central too, where a site's PAKN arrive by sync.
+"""
+
+from pathlib import Path
+
+import segno
+from flask import Blueprint, abort, current_app, request, send_file, session
+from markupsafe import Markup
+from sqlalchemy import select
+
+from domain import feedback as pakn
+from domain.printer_status import printer_down
+from domain.printing import queue_print_job
+from domain.site import current_site, find_kiosk, get_owned
+from domain.validation import InvalidInput
+from models import PrintJob
+from motcua.extensions import db, limiter
+from motcua.i18n import gettext
+from motcua.messages_en import EN
+from motcua.transactions import after_commit
+from motcua.web import render
+from motcua.worker import wake_print_lines
+from sync.site import public_base_url
+
+from .tracking import LOOKUPS, _public_limit
 
 bp = Blueprint("kiosk_feedback", __name__)  # /kiosk/gop-y… and the public /P/<code>
+FIELDS = ("kind", "topic", "content", "dossier_code")
+DOCUMENT = "feedback"  # the print job's document (domain.print_line.RENDERERS)
+NOT_FOUND = ("Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu đã nhập. "
+             "Vui lòng kiểm tra lại phiếu tiếp nhận.")
+
+
+def _kiosk(site):
+    if request.args.get("k"):
+        session["kiosk"] = request.args["k"]
+    return find_kiosk(site, session.get("kiosk")) or find_kiosk(site, None)
+
+
+def form_values(form) -> dict:
+    """What the citizen typed, kept as typed (bounded) to show again beside a refusal."""
+    return {name: str(form.get(name, ""))[:pakn.CONTENT_LIMIT + 100] for name in FIELDS}
+
+
+def field_errors(exc: InvalidInput) -> dict:
+    return {exc.field or "form": gettext(exc.message, **exc.params)}
+
+
+def qr_svg(url: str) -> Markup:
+    """The receipt's QR code (EC level Q, quiet zone) as inline SVG: no script, no request."""
+    code = segno.make_qr(url, error="q", boost_error=False)
+    return Markup(code.svg_inline(scale=6, border=4, dark="#000", light="#fff", title=url))
+
+
+def receipt_context(site, item) -> dict:
+    """What a receipt screen (kiosk or counter) shows of a PAKN."""
+    payload = pakn.slip_payload(site, item, public_base_url(request.host_url))
+    return {"item": item, "slip": payload, "qr": qr_svg(payload["tracking_url"]),
+            "kinds": pakn.KINDS, "topics": pakn.TOPICS}
+
+
+def latest_job(site, item) -> PrintJob | None:
+    """The last receipt printed for a PAKN (its payload names the code; nothing personal)."""
+    return db.session.scalars(
+        select(PrintJob).where(PrintJob.site_id == site.id, PrintJob.document == DOCUMENT,
+                               PrintJob.payload["code"].as_string() == item.code)
+        .order_by(PrintJob.id.desc()).limit(1)).first()
+
+
+def queue_receipt(site, item, printer_url: str, device: str) -> PrintJob | None:
+    """Queue the thermal receipt (None without a printer) and wake the print lines after commit."""
+    payload = pakn.slip_payload(site, item, public_base_url(request.host_url))
+    job = queue_print_job(site, printer_url, device, None, payload, document=DOCUMENT)
+    if job is not None:
+        app = current_app._get_current_object()
+        after_commit(lambda: wake_print_lines(app))
+    return job
+
+
+@bp.get("/kiosk/gop-y")
+def form():
+    """The big touch form: kind, topic, text, an optional dossier code."""
+    site = current_site()
+    _kiosk(site)
+    return _form(site, {}, {})
+
+
+def _form(site, values: dict, errors: dict, key: str = "", status: int = 200):
+    return render("feedback/kiosk_form.html", "feedback/partials/_kiosk_form.html", site=site,
+                  kinds=pakn.KINDS, topics=pakn.TOPICS, values=values, errors=errors,
+                  request_key=key or pakn.request_key(), limit=pakn.CONTENT_LIMIT), status
+
+
+@bp.post("/kiosk/gop-y")
+def submit():
+    """Receive the PAKN, show its receipt and print it; a used key shows the receipt it made."""
+    site = current_site()
+    kiosk = _kiosk(site)
+    key = str(request.form.get("request_key", ""))
+    feedback_id = pakn.id_from_request_key(key)
+    existing = pakn.submitted(site, feedback_id)
+    if existing is not None:
+        return _receipt(site, existing, latest_job(site, existing), repeated=True)
+    values = form_values(request.form)
+    try:
+        item = pakn.submit_feedback(site, channel="kiosk", kind=values["kind"], topic=values["topic"],
+                                    content=values["content"], dossier_code=values["dossier_code"],
+                                    feedback_id=feedback_id)
+    except InvalidInput as exc:
+        return _form(site, values, field_errors(exc), key if feedback_id else "", 422)
+    job = None
+    if kiosk is not None:
+        job = queue_receipt(site, item, kiosk.printer_url or "", f"Kiosk {kiosk.code}")
+    return _receipt(site, item, job)
+
+
+def _receipt(site, item, job, repeated=False):
+    down = job is not None and printer_down(site, job.printer_url)
+    return render("feedback/kiosk_receipt.html", "feedback/partials/_kiosk_receipt.html", site=site,
+                  job=job, printer_down=down, repeated=repeated, **receipt_context(site, item))
+
+
+def _feedback_job(site, job_id) -> PrintJob:
+    job = get_owned(PrintJob, site, job_id)
+    if job.document != DOCUMENT:
+        abort(404)
+    return job
+
+
+@bp.get("/kiosk/gop-y/in/<job_id>")
+def print_status(job_id):
+    """The receipt's print state, polled by the receipt screen until it settles."""
+    site = current_site()
+    job = _feedback_job(site, job_id)
+    return render("feedback/partials/_print_status.html", "feedback/partials/_print_status.html",
+                  job=job, printer_down=printer_down(site, job.printer_url))
+
+
+@bp.get("/kiosk/gop-y/in/<job_id>.png")
+def print_preview(job_id):
+    """The picture a preview:// printer kept of a PAKN receipt (no personal data on it)."""
+    site = current_site()
+    job = _feedback_job(site, job_id)
+    path = Path(current_app.instance_path) / "print_preview" / f"{job.id}.png"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=0)
+
+
+@bp.get("/p/<code>")
+@bp.get("/P/<code>")  # receipts print the URL in capitals (a smaller QR code)
+@limiter.shared_limit(_public_limit, scope=LOOKUPS)
+def track(code):
+    """The page printed on the receipt as a QR code: /P/<PAKN code>?K=<check>."""
+    check = request.args.get("K", "") or request.args.get("k", "")
+    item = pakn.find_for_tracking(code, check)
+    view = public_view(item) if item is not None else None
+    # The language switch returns to this URL, so the answer that finds nothing leaves it out: that
+    # page is the same bytes whatever was asked, and says it in English too instead.
+    response = render("feedback/public.html", "feedback/partials/_public.html", view=view,
+                      not_found_en=EN[NOT_FOUND])
+    response.headers["Cache-Control"] = "no-store"
+    return response, (200 if view else 404)
+
+
+def public_view(item) -> dict:
+    """What anyone holding the receipt may see: no staff names, not even the text they wrote."""
+    return {"code": item.code, "kind": pakn.KINDS[item.kind], "topic": pakn.TOPICS[item.topic],
+            "office": pakn.office_name(item), "received_at": item.received_at, "due_at": item.due_at,
+            "status": pakn.STATUS_LABELS[item.status], "status_key": item.status,
+            "answer": item.answer if item.status in ("answered", "rejected") else "",
+            "answered_at": item.answered_at, "late": pakn.is_late(item)}

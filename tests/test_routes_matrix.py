@@ -45,6 +45,15 @@ MATRIX = {
     ("kiosk.print_preview", "GET"): PUBLIC, ("kiosk.procedures", "GET"): PUBLIC,
     ("kiosk.procedure", "GET"): PUBLIC, ("kiosk_scan.scan", "POST"): PUBLIC,
     ("tracking.track", "GET"): PUBLIC, ("tracking.lookup", "GET"): PUBLIC,
+    # PAKN: the kiosk's form and receipt, the public /P/ page; the counter's list (assigning: supervisors)
+    ("kiosk_feedback.form", "GET"): PUBLIC, ("kiosk_feedback.submit", "POST"): PUBLIC,
+    ("kiosk_feedback.print_status", "GET"): PUBLIC, ("kiosk_feedback.print_preview", "GET"): PUBLIC,
+    ("kiosk_feedback.track", "GET"): PUBLIC,
+    ("feedback.index", "GET"): COUNTER, ("feedback.new", "GET"): COUNTER,
+    ("feedback.create", "POST"): COUNTER,
+    ("feedback.show", "GET"): COUNTER, ("feedback.close", "POST"): COUNTER,
+    ("feedback.print_receipt", "POST"): COUNTER,
+    ("feedback.assign", "POST"): {**COUNTER, "officer": "403", "postal_officer": "403"},
     # Rating: the counter's citizen screen (a device page, like the display board) and the kiosk's
     ("rating.screen", "GET"): PUBLIC, ("rating.waiting", "GET"): PUBLIC, ("rating.panel", "GET"): PUBLIC,
     ("rating.kiosk", "GET"): PUBLIC, ("rating.rate", "POST"): PUBLIC,
@@ -78,7 +87,8 @@ MODELS = {"dossier_id": Dossier, "attachment_id": Attachment, "ticket_id": Ticke
           "queue_id": Queue, "counter_id": Counter, "override_id": CalendarOverride,
           "category_id": PriorityCategory, "procedure_id": Procedure, "event_id": Event, "device_id": Counter}
 WORDS = {"kind": {"forms.form": "control", "admin.set_printer": "counter", "admin.test_printer": "counter"},
-         "action": {"counter.ticket_action": "hold", "printers.job_action": "cancel"},
+         "action": {"counter.ticket_action": "hold", "printers.job_action": "cancel",
+                    "feedback.close": "answer"},
          "step": {"dossiers.step": "late-reason"}, "filename": {"static": "css/app.css"}}
 
 
