@@ -354,3 +354,41 @@ def test_deadlines_on_the_receipt_are_working_days(client, app, monkeypatch):
     monkeypatch.setattr(pakn, "utcnow", lambda: datetime(2026, 12, 3, 2, 0))  # Thursday 09:00 in Hà Nội
     page = send(client).get_data(as_text=True)
     assert 'id="pakn-due">24/12/2026<' in page and 'id="pakn-reject-by">07/12/2026<' in page
+
+
+def test_a_site_pakn_pushed_to_central_is_found_at_centrals_p_page(tmp_path):
+    """Central serves /P/ for every site's PAKN once the site's sync pushed it, answer included."""
+    from sync.site import sync_round
+
+    from .support.central_app import add_site, central_app, close, site_app
+
+    with central_app(tmp_path / "central", PUBLIC_BASE_URL="https://tracuu.example.gov.vn") as central:
+        _site_id, credential = add_site(central, "000.00.12.H56", "Trung tâm PVHCC xã Tân Cương")
+        site = site_app(tmp_path / "site", central, credential, PUBLIC_BASE_URL="https://tracuu.example.gov.vn")
+        try:
+            kiosk = site.test_client()
+            page = send(kiosk, *kiosk_form(kiosk)).get_data(as_text=True)
+            url = receipt_url(page)
+            assert url.startswith("HTTPS://TRACUU.EXAMPLE.GOV.VN/P/000.00.12.H56-PA-")
+            path = public_path(url)
+            public = central.test_client()
+            assert public.get(path).status_code == 404  # not pushed yet
+            with site.app_context():
+                assert sync_round().pushed > 0
+            found = public.get(path)
+            text = found.get_data(as_text=True)
+            assert found.status_code == 200 and 'class="status received">Đã tiếp nhận' in text
+            assert "Trung tâm PVHCC xã Tân Cương" in text
+            with site.app_context(), write_transaction():
+                item = db.session.scalars(select(Feedback)).one()
+                officer = db.session.scalars(select(StaffUser).where(StaffUser.role == "officer")).first()
+                pakn.answer_feedback(current_site(), item, officer, "Đã bổ sung ghế chờ.")
+            with site.app_context():
+                assert sync_round().pushed > 0
+            answered = public.get(path).get_data(as_text=True)
+            assert 'class="status answered">Đã trả lời' in answered and "Đã bổ sung ghế chờ." in answered
+            wrong = public.get(path[:-1] + ("A" if path[-1] != "A" else "B"))
+            unknown = public.get("/P/000.00.12.H56-PA-990101-0001?K=ABCDEF")
+            assert wrong.status_code == unknown.status_code == 404 and wrong.get_data() == unknown.get_data()
+        finally:
+            close(site)
