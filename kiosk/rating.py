@@ -37,7 +37,9 @@ TOKEN_SECONDS = 30 * 60  # a panel left open, or a tracking page read slowly, st
 RETURN_SECONDS = 5  # the thank-you screen stays this long, then the idle (or kiosk home) screen
 REASON_SECONDS = 20  # the reasons step sends the chosen level by itself if nobody taps
 EXPIRED = gettext_noop("Lượt đánh giá này đã hết thời gian hoặc không hợp lệ. Xin mời đánh giá lại từ đầu.")
-TONES = 4  # tone-0 (green) … tone-4 (red) in static/css/rating.css
+# Colours green → red (static/css/rating.css); the worst level is always red, whatever its face.
+FACE_TONES = {"happy": "tone-0", "content": "tone-1", "neutral": "tone-2", "unhappy": "tone-3",
+              "angry": "tone-4"}
 
 
 @bp.before_request
@@ -123,9 +125,9 @@ def _ask(service: Service, channel: str, token: str | None = None) -> dict:
 def _levels() -> list[dict]:
     """The site's scale, best first, each with its colour (green → red) and whether it asks why."""
     levels = scale_levels()
-    step = TONES / (len(levels) - 1)
-    return [{"level": item.level, "label": item.label, "face": item.face, "tone": f"tone-{round(i * step)}",
-             "asks_reason": item.sentiment != "satisfied"} for i, item in enumerate(levels)]
+    return [{"level": item.level, "label": item.label, "face": item.face,
+             "tone": "tone-4" if item.level == 1 else FACE_TONES[item.face],
+             "asks_reason": item.sentiment != "satisfied"} for item in levels]
 
 
 @bp.get("/phieu")
