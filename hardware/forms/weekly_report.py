@@ -7,9 +7,11 @@ then "Nơi nhận:" on the left and the signer on the right. Plain values in, no
 database: `domain.reports` builds a `WeeklyReport` from the figures.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer
@@ -18,11 +20,14 @@ from .common import (
     A4_PAGE,
     SIGN_AND_SEAL,
     Letterhead,
+    _page_number,
     day_month_year,
+    document,
     esc,
+    frame,
     grid,
     header,
-    render_pdf,
+    register_fonts,
     signature_block,
     styles,
 )
@@ -162,7 +167,12 @@ def weekly_report_pdf(report: WeeklyReport) -> bytes:
         *_indicator_section(report, s, width),
         _closing(report, s, width),
     ]
-    return render_pdf(report.head, report.subject, story)
+    register_fonts()
+    out = io.BytesIO()
+    doc = document(out, report.head, report.subject, A4, [frame(A4_PAGE)], _page_number)
+    doc.title = f"Báo cáo {report.subject[0].lower()}{report.subject[1:]}"  # not "Mẫu số …": no form number
+    doc.build(story)
+    return out.getvalue()
 
 
 def _short_rule(s):
