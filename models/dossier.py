@@ -42,6 +42,7 @@ class Dossier(SiteOwned, db.Model):
         Index("ix_dossier_status_due", "site_id", "status", "due_at"),
         Index("ix_dossier_applicant_id", "site_id", "applicant_id_number"),
         Index("ix_dossier_site_received", "site_id", "received_at"),  # a site's day, its recent files
+        Index("ix_dossier_site_returned", "site_id", "returned_at"),  # the counter's rating screen polls
     )
 
     code: Mapped[str | None] = mapped_column(String(60))  # none until received

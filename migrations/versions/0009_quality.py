@@ -80,10 +80,13 @@ def upgrade():
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.create_index('ix_rating_site_at', ['site_id', 'rated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_rating_site_id'), ['site_id'], unique=False)
-
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_site_returned', ['site_id', 'returned_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('dossier', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossier_site_returned')
     with op.batch_alter_table('rating', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rating_site_id'))
         batch_op.drop_index('ix_rating_site_at')
