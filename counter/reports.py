@@ -70,7 +70,10 @@ def weekly_xlsx():
 def log_pdf():
     """Sổ theo dõi hồ sơ for the period, as counter/forms.py prints it for a day."""
     site, scope = current_site(), _scope()
-    start, end = form_data.log_period(f"{scope.start:%d/%m/%Y}", f"{scope.end:%d/%m/%Y}")
+    try:  # the log's own limit: at most a year
+        start, end = form_data.log_period(f"{scope.start:%d/%m/%Y}", f"{scope.end:%d/%m/%Y}")
+    except DomainError as exc:
+        raise BadPeriod(exc) from exc
     data = form_data.tracking_log(site, form_data.logged_dossiers(site, start, end), start, end)
     return _download(tracking_log_pdf(data), PDF, _names("log", scope, "pdf"), inline=True)
 
