@@ -185,16 +185,19 @@ class Segment:
     label: str
     value: int
     text: str  # "12 (40 %)"
+    key: str | None = None  # the dossiers behind it (domain.figures.dossiers_behind), if linked
 
 
-def share_strip(parts: list[tuple[str, int]]) -> list[Segment]:
-    """One 100 % strip split into labelled parts (channel mix, finished early/on time/late)."""
-    total = sum(value for _, value in parts)
+def share_strip(parts: list[tuple]) -> list[Segment]:
+    """One 100 % strip split into labelled parts (channel mix, finished early/on time/late);
+    each part is (label, value) or (label, value, key of the dossiers behind it)."""
+    total = sum(part[1] for part in parts)
     segments, x = [], 0.0
-    for n, (label, value) in enumerate(parts):
+    for n, (label, value, *key) in enumerate(parts):
         share = value / total if total else 0.0
         segments.append(Segment(round(x, 3), round(share * 100, 3), _css(n), label, value,
-                                f"{vn_number(value)} ({vn_percent(share) if total else '–'})"))
+                                f"{vn_number(value)} ({vn_percent(share) if total else '–'})",
+                                key[0] if key else None))
         x += share * 100
     return segments
 
@@ -251,10 +254,10 @@ def dashboard_charts(board) -> dict:
         "per_hour": per_hour,
         "wait": _times(_rows(tickets.rows, "queue"), "wait", stat_labels),
         "service": _times(_rows(tickets.rows, "officer"), "service", stat_labels),
-        "outcomes": share_strip([(gettext("Trước hạn"), dossiers.early),
-                                 (gettext("Đúng hạn"), dossiers.on_time),
-                                 (gettext("Trễ hạn"), dossiers.late)]),
-        "channels": share_strip([(gettext(CHANNELS[key]), dossiers.by_channel.get(key, 0))
+        "outcomes": share_strip([(gettext("Trước hạn"), dossiers.early, "early"),
+                                 (gettext("Đúng hạn"), dossiers.on_time, "on_time"),
+                                 (gettext("Trễ hạn"), dossiers.late, "late")]),
+        "channels": share_strip([(gettext(CHANNELS[key]), dossiers.by_channel.get(key, 0), key)
                                  for key in CHANNEL_ORDER]),
         "digitised": meter(dossiers.digitised_share),
         "reuse": meter(dossiers.reuse_share, REUSE_TARGET),

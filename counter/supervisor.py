@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 
 from domain import DomainError, NotFound
 from domain import figures as engine
+from domain import validation as check
 from domain.clock import business_date, utcnow
 from domain.lifecycle import STATUS_LABELS
 from domain.site import current_site
@@ -27,13 +28,20 @@ supervisors = roles_required("supervisor", "admin")
 PERIODS = {"today": gettext_noop("Hôm nay"), "week": gettext_noop("Tuần này"),
            "month": gettext_noop("Tháng này")}
 REFRESH_SECONDS = 30
-# What each figure linked to its dossiers counts (indicators are named by their key, e.g. "2.1").
+DAY_FIELDS = {"from": "Từ ngày", "to": "Đến ngày"}  # the period's inputs and their labels
+# What each figure linked to its dossiers counts (domain.figures.dossiers_behind's keys); indicators
+# are named by their key ("2.1"), and "2.1:missed" lists those its denominator counts and not its numerator.
 BEHIND = {"received": gettext_noop("Hồ sơ tiếp nhận"), "finished": gettext_noop("Hồ sơ đã giải quyết"),
           "early": gettext_noop("Hồ sơ giải quyết trước hạn"),
           "on_time": gettext_noop("Hồ sơ giải quyết đúng hạn"),
           "late": gettext_noop("Hồ sơ giải quyết trễ hạn"),
           "open_in_time": gettext_noop("Hồ sơ đang giải quyết, còn hạn"),
-          "overdue": gettext_noop("Hồ sơ quá hạn hiện nay"), "digitised": gettext_noop("Hồ sơ được số hóa")}
+          "overdue_now": gettext_noop("Hồ sơ quá hạn hiện nay"),
+          "digitised": gettext_noop("Hồ sơ được số hóa"),
+          "reused": gettext_noop("Hồ sơ dùng lại dữ liệu sẵn có"),
+          "supplemented": gettext_noop("Hồ sơ phải bổ sung"),
+          "in_person": gettext_noop("Hồ sơ nộp trực tiếp"), "postal": gettext_noop("Hồ sơ nộp qua bưu chính"),
+          "online": gettext_noop("Hồ sơ nộp trực tuyến")}
 
 bp.add_app_template_filter(charts.vn_number, "vn_number")
 bp.add_app_template_filter(charts.vn_percent, "vn_percent")
@@ -69,23 +77,21 @@ def _where(args) -> dict:
     return {"site": match, "site_ids": (match.id,), "points": points, "chosen": match.id}
 
 
-def _wrong_field(args, error: DomainError) -> str:
-    """Which input the period's error belongs beside (parse_scope names the value, not the field)."""
-    value = error.params.get("value")
-    if value is not None and value == (args.get("from") or "").strip():
-        return "from"
-    if value is not None and value == (args.get("period") or "").strip() and not args.get("to"):
-        return "period"
-    return "to"
+def _checked_scope(args, site_ids) -> engine.Scope:
+    """The period asked for; each typed day is checked first, so its error names its own field."""
+    for field, label in DAY_FIELDS.items():
+        check.day(args.get(field), label, field=field)
+    return engine.parse_scope(args, site_ids)
 
 
 def _scope(args, site_ids) -> tuple[engine.Scope, dict]:
-    """The period asked for; if it cannot be read, today's, and the message for its field."""
+    """The period asked for; if it cannot be read, today's, and the message for the field at fault
+    (an unknown ?period=, or an end before the start)."""
     try:
-        return engine.parse_scope(args, site_ids), {}
+        return _checked_scope(args, site_ids), {}
     except DomainError as error:
-        message = gettext(error.message, **error.params)
-        return engine.parse_scope({}, site_ids), {_wrong_field(args, error): message}
+        field = getattr(error, "field", "") or ("period" if "value" in error.params else "to")
+        return engine.parse_scope({}, site_ids), {field: gettext(error.message, **error.params)}
 
 
 def _query(scope: engine.Scope, chosen) -> dict:
@@ -159,9 +165,18 @@ def dossiers():
     """The dossiers behind one figure of the dashboard, each linking to its page."""
     where = _where(request.args)
     key = (request.args.get("key") or "").strip()[:20]
-    scope = engine.parse_scope(request.args, where["site_ids"])
+    scope = _checked_scope(request.args, where["site_ids"])
     lines = engine.dossiers_behind(scope, key)
-    title = gettext(BEHIND[key]) if key in BEHIND else gettext("Hồ sơ của chỉ số {key}", key=key)
     return render("supervisor/dossiers.html", "supervisor/partials/_dossiers.html", **where,
-                  **_shared(scope, where), title=title, scope=scope, lines=lines, status_labels=STATUS_LABELS)
+                  **_shared(scope, where), title=_behind_title(key), scope=scope, lines=lines,
+                  status_labels=STATUS_LABELS)
+
+
+def _behind_title(key: str) -> str:
+    if key in BEHIND:
+        return gettext(BEHIND[key])
+    indicator, _, missed = key.partition(":")
+    if missed:
+        return gettext("Hồ sơ chưa đạt chỉ số {key}", key=indicator)
+    return gettext("Hồ sơ của chỉ số {key}", key=indicator)
 

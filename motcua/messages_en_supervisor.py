@@ -86,6 +86,7 @@ EN_SUPERVISOR = {
     "Từ chối": "Rejected",
     # Decision 766 and Circular 01/2018
     "Chỉ số theo Quyết định 766/QĐ-TTg": "Decision 766/QĐ-TTg indicators",
+    "ước tính": "estimate",
     "Tính tại chỗ từ dữ liệu của hệ thống này, không phải điểm chính thức của Cổng Dịch vụ công quốc gia.":
         "Computed here from this system's data; not the National Public Service Portal's official score.",
     "Tổng điểm": "Total score",
@@ -118,4 +119,10 @@ EN_SUPERVISOR = {
     "Hồ sơ giải quyết trễ hạn": "Dossiers finished late",
     "Hồ sơ đang giải quyết, còn hạn": "Dossiers in progress within their deadline",
     "Hồ sơ được số hóa": "Dossiers digitised",
+    "Hồ sơ dùng lại dữ liệu sẵn có": "Dossiers reusing existing data",
+    "Hồ sơ nộp trực tiếp": "Dossiers filed in person",
+    "Hồ sơ nộp qua bưu chính": "Dossiers filed by post",
+    "Hồ sơ nộp trực tuyến": "Dossiers filed online",
+    "Hồ sơ chưa đạt chỉ số {key}": "Dossiers that miss indicator {key}",
+    "hồ sơ chưa đạt": "dossiers that miss it",
 }
