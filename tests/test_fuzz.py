@@ -65,6 +65,9 @@ FIELDS = {
     "admin.save_procedure": PROCEDURE, "admin.import_procedures": ["file"],
     "admin.set_calendar_day": ["day", "working", "note"], "admin.remove_calendar_day": [],
     "admin.toggle_category": [], "admin.test_printer": [], "admin.set_printer": ["printer_url"],
+    "supervisor.index": ["period", "from", "to", "site"],
+    "supervisor.figures": ["period", "from", "to", "site"],
+    "supervisor.dossiers": ["key", "from", "to", "site"],
 }
 NASTY = [
     "", " ", "0", "-1", "1" + "0" * 23, "-" + "9" * 30, "١٢", "²", "１２", "1e9", "NaN", "15.000", "99999",

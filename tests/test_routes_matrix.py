@@ -35,6 +35,8 @@ COUNTER = {"anonymous": "login", "kiosk": "login", "officer": "ok", "postal_offi
            "supervisor": "ok", "admin": "403"}
 ADMIN = {"anonymous": "login", "kiosk": "login", "officer": "403", "postal_officer": "403",
          "supervisor": "403", "admin": "ok"}
+SUPERVISION = {"anonymous": "login", "kiosk": "login", "officer": "403", "postal_officer": "403",
+               "supervisor": "ok", "admin": "ok"}
 # (endpoint, method) → who may. Keep in step with counter/access.py and docs/architecture.md.
 MATRIX = {
     ("index", "GET"): PUBLIC, ("set_language", "GET"): PUBLIC, ("static", "GET"): PUBLIC,
@@ -81,6 +83,8 @@ MATRIX = {
     ("admin.import_procedures", "POST"): ADMIN, ("admin.set_calendar_day", "POST"): ADMIN,
     ("admin.remove_calendar_day", "POST"): ADMIN, ("admin.toggle_category", "POST"): ADMIN,
     ("admin.test_printer", "POST"): ADMIN, ("admin.set_printer", "POST"): ADMIN,
+    ("supervisor.index", "GET"): SUPERVISION, ("supervisor.figures", "GET"): SUPERVISION,
+    ("supervisor.dossiers", "GET"): SUPERVISION,
 }
 LAST = ("auth.logout", "auth.login")  # they end or change the session: walked after everything else
 MODELS = {"dossier_id": Dossier, "attachment_id": Attachment, "ticket_id": Ticket, "job_id": PrintJob,
