@@ -4,17 +4,17 @@ reuse of earlier data, supplements and transfers, per field and procedure (docs/
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from central.collation import sort_key
 from domain import DomainError
 from domain.clock import to_local, utcnow
 from domain.workdays import WorkCalendar
-from models import CalendarOverride, Dossier, DossierStep, Procedure
+from models import CalendarOverride, Dossier, Procedure
 from motcua.extensions import db
 
 from .facts import Facts, load_facts
-from .sql import between, in_sites, share
+from .sql import in_sites, share
 from .types import DossierFigures, DossierLine, FieldRow, OverdueLine, Scope
 
 CHANNELS = ("in_person", "postal", "online")
@@ -51,15 +51,6 @@ def overdue_now(scope: Scope, now: datetime | None = None) -> list[OverdueLine]:
                          reason or None, bool(moved))
              for dossier_id, site_id, code, name, field, due_at, reason, moved in rows]
     return sorted(lines, key=lambda line: (-line.days_late, line.due_at, line.code))
-
-
-def _transferred(scope: Scope, ids_only: bool = False):
-    """Dossiers handed to the processing agency (dossier.transferred) during the period."""
-    where = (in_sites(DossierStep.site_id, scope), DossierStep.type == "dossier.transferred",
-             between(DossierStep.at, scope))
-    if ids_only:
-        return set(db.session.scalars(select(DossierStep.dossier_id).where(*where)))
-    return db.session.scalar(select(func.count(DossierStep.dossier_id.distinct())).where(*where))
 
 
 def _procedures(ids) -> dict:
@@ -106,7 +97,7 @@ def figures_from(facts: Facts) -> DossierFigures:
         digitised_share=share(digitised, len(received)), fields_prefilled=prefilled, fields_typed=typed,
         reuse_share=share(prefilled, prefilled + typed),
         supplemented=sum(row.supplements > 0 for row in received),
-        transferred=_transferred(facts.scope), by_field=_by_field(facts))
+        transferred=sum(row.transferred for row in facts.rows), by_field=_by_field(facts))
 
 
 def dossier_figures(scope: Scope, now: datetime | None = None) -> DossierFigures:
@@ -130,6 +121,7 @@ def _selectors():
         "reused": lambda r: r.received and r.reused > 0,
         "supplemented": lambda r: r.received and r.supplements > 0,
         "supplemented_twice": lambda r: r.received and r.supplements > 1,
+        "transferred": lambda r: r.transferred,
     } | {channel: (lambda r, c=channel: r.received and r.channel == c) for channel in CHANNELS}
     return figures, indicator_behind
 
@@ -141,8 +133,6 @@ def dossiers_behind(scope: Scope, key: str, now: datetime | None = None) -> list
     now = now or utcnow()
     if key == "overdue_now":
         ids = [line.dossier_id for line in overdue_now(scope, now)]
-    elif key == "transferred":
-        ids = _transferred(scope, ids_only=True)
     elif key in figures:
         facts = load_facts(scope, now)
         return lines([row.id for row in facts.rows if figures[key](row)], facts)

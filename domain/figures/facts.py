@@ -8,10 +8,10 @@ apology (Mẫu 04) does not make a late dossier on time: such a dossier is judge
 had before the apology. Open dossiers are judged at the period's end, or now if that is earlier.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, null, select
 
 from domain.clock import to_local, utcnow
 from models import Attachment, Dossier, DossierStep
@@ -23,6 +23,8 @@ from .types import Scope
 TERMINAL = ("dossier.result_ready", "dossier.refused", "dossier.stopped")
 OPEN = ("received", "transferred", "supplement_requested")
 RESTARTS = ("dossier.supplemented", "dossier.handover_accepted")
+COUNTED = ("dossier.supplement_requested", "dossier.transferred", "dossier.rescheduled") + RESTARTS
+FEW = 5000  # dossiers: below this, their steps and scans are looked up by id
 # The Mẫu 01 applicant fields a returning citizen's earlier dossier can fill (domain.dossiers.REUSABLE).
 FILLED = (Dossier.applicant_name != "", Dossier.applicant_birth_date.is_not(None),
           Dossier.applicant_gender != "", Dossier.applicant_address != "", Dossier.applicant_phone != "",
@@ -35,6 +37,7 @@ class Fact:
     site_id: object
     code: str | None
     procedure_id: object
+    ticket_id: object
     channel: str
     status: str
     received_at: datetime
@@ -46,6 +49,7 @@ class Fact:
     due_at: datetime | None  # the appointment it is judged against
     supplements: int = 0
     attached: bool = False
+    transferred: bool = False  # handed to the processing agency during the period
     # Set by classify():
     received: bool = False  # received in the period
     finished: bool = False  # processing ended in the period
@@ -60,12 +64,14 @@ class Facts:
     judged_at: datetime  # the period's end, or now if earlier
     now: datetime
     rows: list[Fact]
+    memo: dict = field(default_factory=dict)  # what links.py read for these facts
 
 
 def _columns():
     filled = sum(case((condition, 1), else_=0) for condition in FILLED)
-    return (Dossier.id, Dossier.site_id, Dossier.code, Dossier.procedure_id, Dossier.channel, Dossier.status,
-            Dossier.received_at, Dossier.received_by_id, filled, Dossier.reused_fields, Dossier.rescheduled)
+    return (Dossier.id, Dossier.site_id, Dossier.code, Dossier.procedure_id, Dossier.ticket_id,
+            Dossier.channel, Dossier.status, Dossier.received_at, Dossier.received_by_id, filled,
+            Dossier.reused_fields, Dossier.rescheduled)
 
 
 def _load(scope: Scope) -> list[Fact]:
@@ -81,48 +87,58 @@ def _load(scope: Scope) -> list[Fact]:
     return rows
 
 
-def _steps(scope: Scope, types: tuple[str, ...], ids=None):
-    query = (select(DossierStep.dossier_id, DossierStep.type, DossierStep.at, DossierStep.due_at,
-                    DossierStep.previous_due_at)
-             .where(in_sites(DossierStep.site_id, scope), DossierStep.type.in_(types)))
-    if ids is not None:
-        query = query.where(DossierStep.dossier_id.in_(ids))
-    return db.session.execute(query.order_by(DossierStep.at)).all()
+def _of_rows(query, column, site_column, scope: Scope, rows: list[Fact]):
+    """`query` for these dossiers: by id when they are few (each looked up through its index),
+    otherwise over the scope's sites (one walk of the table beats tens of thousands of look-ups)."""
+    if len(rows) > FEW:
+        return db.session.execute(query.where(in_sites(site_column, scope))).all()
+    ids, found = [row.id for row in rows], []
+    for start in range(0, len(ids), 500):
+        found += db.session.execute(query.where(column.in_(ids[start:start + 500]))).all()
+    return found
 
 
-def _apology_dates(scope: Scope, rows: list[Fact]) -> None:
-    """A dossier whose date was moved with an apology is judged against the date before the move
-    (unless the clock restarted after it, which sets a fresh appointment)."""
-    moved = {row.id: row for row in rows if row.rescheduled}
-    if not moved:
-        return
+def _steps(scope: Scope, rows: list[Fact]):
+    query = (select(DossierStep.dossier_id, DossierStep.type, DossierStep.at, DossierStep.previous_due_at)
+             .where(DossierStep.type.in_(COUNTED)))
+    found = _of_rows(query, DossierStep.dossier_id, DossierStep.site_id, scope, rows)
+    return sorted(found, key=lambda step: step[2])
+
+
+def _apply_steps(scope: Scope, rows: list[Fact]) -> None:
+    """Supplement requests, transfers in the period; and a dossier whose date was moved with an
+    apology is judged against the date before the move (unless the clock restarted after it)."""
+    start, end = scope.bounds()
+    by_id = {row.id: row for row in rows}
     before = {}
-    steps = _steps(scope, ("dossier.rescheduled",) + RESTARTS, list(moved))
-    for dossier_id, kind, at, _due, previous in steps:
-        if kind == "dossier.rescheduled":
+    for dossier_id, kind, at, previous in _steps(scope, rows):
+        row = by_id.get(dossier_id)
+        if row is None:
+            continue
+        if kind == "dossier.supplement_requested":
+            row.supplements += 1
+        elif kind == "dossier.transferred":
+            row.transferred = row.transferred or start <= at < end
+        elif kind == "dossier.rescheduled":
             before[dossier_id] = (at, previous)
-        elif dossier_id in before and at > before[dossier_id][0]:
+        elif dossier_id in before:  # the clock restarted after the apology
             del before[dossier_id]
     for dossier_id, (at, previous) in before.items():
-        row = moved[dossier_id]
+        row = by_id[dossier_id]
         if row.end_at is None or at <= row.end_at:
             row.due_at = previous
 
 
 def load_facts(scope: Scope, now: datetime | None = None) -> Facts:
     now = now or utcnow()
-    start, end = scope.bounds()
+    _start, end = scope.bounds()
     rows = _load(scope)
-    supplements = dict(db.session.execute(
-        select(DossierStep.dossier_id, func.count()).where(
-            in_sites(DossierStep.site_id, scope), DossierStep.type == "dossier.supplement_requested")
-        .group_by(DossierStep.dossier_id)).all())
-    attached = set(db.session.scalars(select(Attachment.dossier_id).distinct()
-                                      .where(in_sites(Attachment.site_id, scope))))
+    _apply_steps(scope, rows)
+    scans = _of_rows(select(Attachment.dossier_id).distinct(), Attachment.dossier_id, Attachment.site_id,
+                     scope, rows)
+    attached = {dossier_id for (dossier_id,) in scans}
     for row in rows:
-        row.supplements = supplements.get(row.id, 0)
         row.attached = row.id in attached
-    _apology_dates(scope, rows)
     facts = Facts(scope, min(end, now), now, rows)
     classify(facts)
     return facts

@@ -11,20 +11,28 @@ from domain.indicator_sets import indicator_set
 from models import Event, Feedback
 from motcua.extensions import db
 
-from .facts import Facts, load_facts
+from .facts import FEW, Facts, load_facts
 from .links import feedback_by_dossier, ratings_by_dossier
 from .sql import between, in_sites
 from .types import Indicator, IndicatorGroup, IndicatorReport, Scope
 
 
-def _synced(scope: Scope, ids_only: bool = False):
+def _synced(facts: Facts) -> set:
     """Dossiers received in the period whose dossier.received event central holds (pushed by the
-    site, or arrived at central): the receipt's event is written at the moment of receipt."""
-    column = Event.origin_site_id
-    query = select(Event.aggregate_id if ids_only else func.count()).where(
-        Event.type == "dossier.received", in_sites(func.coalesce(column, column), scope),
-        between(Event.occurred_at, scope), or_(Event.pushed_at.is_not(None), Event.received_at.is_not(None)))
-    return set(db.session.scalars(query)) if ids_only else db.session.scalar(query)
+    site, or arrived at central). Few: looked up by dossier; many: the period's receipt events (the
+    event is written at the moment of receipt)."""
+    received = [row.id for row in facts.rows if row.received]
+    synced = or_(Event.pushed_at.is_not(None), Event.received_at.is_not(None))
+    query = select(Event.aggregate_id).where(Event.type == "dossier.received", synced)
+    if len(received) > FEW:
+        column = Event.origin_site_id  # coalesce: SQLite walks the (type, seq) index, not the site's log
+        return set(db.session.scalars(query.where(in_sites(func.coalesce(column, column), facts.scope),
+                                                  between(Event.occurred_at, facts.scope))))
+    found = set()
+    for start in range(0, len(received), 500):
+        found.update(db.session.scalars(query.where(Event.aggregate_type == "dossier",
+                                                    Event.aggregate_id.in_(received[start:start + 500]))))
+    return found & set(received)
 
 
 def _feedback(scope: Scope, now: datetime) -> dict:
@@ -39,8 +47,8 @@ def _feedback(scope: Scope, now: datetime) -> dict:
 def complained(facts: Facts) -> set:
     """Dossiers received in the period with a PAKN about them or a "dissatisfied" rating."""
     received = {row.id for row in facts.rows if row.received}
-    against = set(feedback_by_dossier(facts.scope, facts.now))
-    ratings = ratings_by_dossier(facts.scope)
+    against = set(feedback_by_dossier(facts))
+    ratings = ratings_by_dossier(facts)
     against |= {key for key, sentiment in ratings.items() if sentiment == "dissatisfied"}
     return received & against
 
@@ -61,7 +69,7 @@ def _ratios(facts: Facts) -> dict[str, tuple]:
         satisfaction = max(0.0, 1 - late_share - against / len(received))
     closed = pakn["closed_on_time"] + pakn["closed_late"]
     return {
-        "1.4": (_synced(facts.scope), len(received)),
+        "1.4": (len(_synced(facts)), len(received)),
         "2.1": (in_time, len(handled)),
         "2.2": (round(days, 2), len(finished)),
         "3.3": (sum(1 for row in received if row.channel == "online"), len(received)),
@@ -128,7 +136,7 @@ def behind(scope: Scope, key: str, now: datetime | None = None) -> list | None:
     }
     counted, passes = tests[base]
     if base == "1.4":
-        synced = _synced(scope, ids_only=True)
+        synced = _synced(facts)
         passes = lambda r: r.id in synced  # noqa: E731
     passes = passes or (lambda r: True)
     return [row.id for row in rows if counted(row) and (passes(row) != (part == "missed"))]

@@ -41,8 +41,8 @@ STAFF_BANDS = ((5, "Hoàn thành 100% nhiệm vụ"), (3.5, "Hoàn thành từ 7
 
 
 def scores_from(facts: Facts) -> list[DossierScore]:
-    ratings = ratings_by_dossier(facts.scope)
-    feedback = feedback_by_dossier(facts.scope, facts.now)
+    ratings = ratings_by_dossier(facts)
+    feedback = feedback_by_dossier(facts)
     scores = []
     for row in facts.rows:
         if not row.finished:
