@@ -126,7 +126,7 @@ def _rows(kind: str, groups: dict, label_of) -> list[ServiceRow]:
 
 def _key(text):
     """Stored uuid text → the 32-hex form (SQLite stores it so; PostgreSQL returns it dashed)."""
-    return text.replace("-", "") if text else None
+    return str(text).replace("-", "") if text else None
 
 
 def ticket_figures(scope: Scope, now=None) -> TicketFigures:
