@@ -123,7 +123,10 @@ class DossierStep(SiteOwned, db.Model):
     """
 
     __tablename__ = "dossier_step"
-    __table_args__ = (Index("ix_dossier_step_dossier_at", "dossier_id", "at"),)
+    __table_args__ = (
+        Index("ix_dossier_step_dossier_at", "dossier_id", "at"),
+        Index("ix_dossier_step_site_type_at", "site_id", "type", "at"),  # a period's finished dossiers
+    )
 
     dossier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("dossier.id"))
     type: Mapped[str] = mapped_column(String(60))  # the event type, e.g. dossier.transferred

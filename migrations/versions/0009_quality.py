@@ -82,9 +82,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rating_site_id'), ['site_id'], unique=False)
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.create_index('ix_dossier_site_returned', ['site_id', 'returned_at'], unique=False)
+    # The supervisor's figures: a period's finished dossiers, and who served each ticket
+    with op.batch_alter_table('dossier_step', schema=None) as batch_op:
+        batch_op.create_index('ix_dossier_step_site_type_at', ['site_id', 'type', 'at'], unique=False)
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.create_index('ix_event_type_at_actor', ['type', 'occurred_at', 'aggregate_id', 'actor_id'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index('ix_event_type_at_actor')
+    with op.batch_alter_table('dossier_step', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossier_step_site_type_at')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index('ix_dossier_site_returned')
     with op.batch_alter_table('rating', schema=None) as batch_op:
