@@ -5,8 +5,10 @@ central's tables as the site holds them — so the province's figures count them
 from sqlalchemy import select
 
 from domain import feedback, lifecycle, ratings
+from domain.clock import business_date
 from domain.counters import open_counter
 from domain.dossiers import receive_dossier, validate_intake
+from domain.figures import Scope, dashboard
 from domain.site import current_site
 from domain.tickets import call_next, finish, issue_ticket
 from models import Counter, Feedback, Procedure, Rating, StaffUser
@@ -53,6 +55,17 @@ def _a_day_of_service(site_app_):
         feedback.answer_feedback(site, item, officer, "Đã bổ sung một quầy vào giờ cao điểm.")
 
 
+def _figures(scope) -> dict:
+    board = dashboard(scope)
+    return {"issued": board.tickets.issued, "served": board.tickets.served,
+            "received": board.dossiers.received, "finished": board.dossiers.finished,
+            "early": board.dossiers.early, "on_time": board.dossiers.on_time,
+            "ratings": board.satisfaction.ratings, "sentiments": board.satisfaction.by_sentiment,
+            "pakn": board.satisfaction.feedback.received,
+            "indicators": [(i.key, i.numerator, i.denominator) for g in board.indicators.groups
+                           for i in g.indicators]}
+
+
 def test_ratings_and_pakn_reach_central_as_the_site_holds_them(tmp_path):
     with central_app(tmp_path / "central") as central:
         _site_id, credential = add_site(central, "000.00.12.H56", "Trung tâm PVHCC xã Tân Cương")
@@ -66,5 +79,13 @@ def test_ratings_and_pakn_reach_central_as_the_site_holds_them(tmp_path):
                 there = (_rows(Rating, COLUMNS), _rows(Feedback, FEEDBACK))
             assert len(here[0]) == 2 and len(here[1]) == 1
             assert there == here
+            # The same figures on PostgreSQL, province-wide, as on the site's SQLite for itself.
+            with site.app_context():
+                today = business_date()
+                mine = _figures(Scope(site_ids=(current_site().id,), start=today, end=today))
+            with central.app_context():
+                province = _figures(Scope(site_ids=None, start=business_date(), end=business_date()))
+            assert mine == province
+            assert mine["issued"] == 1 and mine["received"] == 1 and mine["ratings"] == 2
         finally:
             close(site)
