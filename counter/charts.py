@@ -265,6 +265,14 @@ def dashboard_charts(board) -> dict:
         "faces": [MOUTHS.get(level.face, MOUTHS["neutral"]) for level in levels],
         "reasons": bar_list([gettext(label) for _code, label, _count in satisfaction.reasons],
                             [Series(gettext("Lượt chọn"), [row[2] for row in satisfaction.reasons])]),
-        "indicators": {indicator.key: meter(indicator.ratio, indicator.target)
-                       for group in board.indicators.groups for indicator in group.indicators},
+        **_indicators(board.indicators),
     }
+
+
+def _indicators(report) -> dict:
+    """Each indicator's value as written, and a meter for the ratios that have a target (2.2, an
+    average in days with no target, is a number, not a share)."""
+    indicators = [indicator for group in report.groups for indicator in group.indicators]
+    return {"indicator_values": {i.key: vn_percent(i.ratio) if i.target is not None else vn_figure(
+                None if i.ratio is None else round(i.ratio, 1)) for i in indicators},
+            "indicators": {i.key: meter(i.ratio, i.target) for i in indicators if i.target is not None}}

@@ -318,8 +318,9 @@ def fake_board() -> Dashboard:
               LevelCount(1, "Không hài lòng", "unhappy", 4, 0.4)]
     satisfaction = SatisfactionFigures(10, 3, levels, {}, 0.6, [("wait", "Chờ lâu", 2)], [],
                                        FeedbackFigures(0, 0, 0, 0, 0, 0))
-    indicator = Indicator("2.1", "progress", "Đúng hạn", 7, 8, 0.875, 0.9, 20, 19.4, True)
-    report = IndicatorReport("766", "", [IndicatorGroup("progress", "Tiến độ", 20, 19.4, [indicator])],
+    on_time = Indicator("2.1", "progress", "Đúng hạn", 7, 8, 0.875, 0.9, 20, 19.4, True)
+    average = Indicator("2.2", "progress", "Trung bình (ngày)", 25.25, 7, 25.25 / 7, None, 0, None, True)
+    report = IndicatorReport("766", "", [IndicatorGroup("progress", "Tiến độ", 20, 19.4, [on_time, average])],
                              19.4, 20)
     return Dashboard(Scope(None, date(2026, 3, 2), date(2026, 3, 2)), tickets, dossiers, satisfaction, report)
 
@@ -334,7 +335,8 @@ def test_the_dashboards_charts_come_from_its_figures():
                                                                ("Trễ hạn", 1)]
     assert [s.key for s in drawn["channels"]] == ["in_person", "postal", "online"]
     assert drawn["reuse"].reached and drawn["reuse"].target_text == "20 %"
-    assert drawn["indicators"]["2.1"].reached is False and drawn["indicators"]["2.1"].text == "87,5 %"
+    assert drawn["indicators"]["2.1"].reached is False and drawn["indicator_values"]["2.1"] == "87,5 %"
+    assert "2.2" not in drawn["indicators"] and drawn["indicator_values"]["2.2"] == "3,6"  # days, no target
     assert [m.fill for m in drawn["level_meters"]] == [60, 40]
     assert drawn["faces"][0] != drawn["faces"][1]
 
