@@ -132,7 +132,8 @@ def _shared(scope, where) -> dict:
     """What every page here needs: where links go, and the arguments that show this period again."""
     central = _at_central()
     return {"at_central": central, "query": _query(scope, where["chosen"]),
-            "links": {"reports": _url("reports.index"), "pakn": _url("feedback.index") or "/counter/pakn"},
+            "links": {"reports": None if central else _url("reports.index"),
+                      "pakn": None if central else _url("feedback.index") or "/counter/pakn"},
             "dossier_endpoint": "central.dossier" if central else "dossiers.show",
             "lang_path": request.full_path.rstrip("?")}
 
