@@ -103,6 +103,7 @@ def _one_day(site, people, day, rng) -> None:
     queues = [q for q in site_queues(site) if q.is_open]
     procedures = list(db.session.scalars(select(Procedure).where(Procedure.site_id == site.id,
                                                                  Procedure.active.is_(True))))
+    _progress_dossiers(site, people[0], rng, moment)
     _at(moment(7.4))
     for desk, officer in zip(desks, people, strict=False):
         _do(lambda d=desk, o=officer: counters.open_counter(d, o))
@@ -114,7 +115,6 @@ def _one_day(site, people, day, rng) -> None:
         _do(lambda q=queue: tickets.issue_ticket(site, q))
         if rng.random() < 0.8:
             _serve(site, people, desks, procedures, rng, moment, hour)
-    _progress_dossiers(site, people[0], rng, moment)
     _pakn(site, people, rng, moment, day)
     _at(moment(17.1))
     for desk in desks:
@@ -153,7 +153,8 @@ def _intake(site, officer, procedure, rng, ticket_id) -> None:
     name = rng.choice(NAMES)
     values = {"applicant_name": name, "applicant_id_number": f"0011900{rng.randrange(10**5):05d}",
               "applicant_phone": f"09{rng.randrange(10**8):08d}",
-              "channel": "postal" if rng.random() < 0.1 else "in_person"}
+              "channel": "postal" if rng.random() < 0.1 and procedure.postal_allowed
+              and not procedure.in_person_only else "in_person"}
     papers = set(range(len(procedure.documents)))
     incomplete = rng.random() < 0.1 and papers
     intake = validate_intake(procedure, values, papers - {0} if incomplete else papers)
@@ -165,8 +166,9 @@ def _intake(site, officer, procedure, rng, ticket_id) -> None:
 
 
 def _progress_dossiers(site, officer, rng, moment) -> None:
-    """Late in the afternoon: the agency's results come back; a few ask for papers or run late."""
-    _at(moment(16.2))
+    """First thing in the morning: the agency's results come back, most before their day, some on
+    it, a few late; a few ask for papers."""
+    _at(moment(7.3))
     open_ = list(db.session.scalars(select(Dossier).where(
         Dossier.site_id == site.id, Dossier.status.in_(("received", "transferred", "result_ready",
                                                          "supplement_requested")))))
@@ -180,8 +182,8 @@ def _progress_dossiers(site, officer, rng, moment) -> None:
         elif dossier.status == "transferred" and roll < 0.06:
             _do(lambda d=dossier: lifecycle.request_supplement(
                 site, db.session.merge(d), officer, ["Bản sao giấy khai sinh"], "Thiếu giấy tờ"))
-        elif dossier.status == "transferred" and (dossier.due_at <= now + timedelta(hours=20)) \
-                and roll < 0.85:
+        elif dossier.status == "transferred" and dossier.due_at <= now + timedelta(hours=33) \
+                and roll < 0.6 + 0.35 * (dossier.due_at <= now + timedelta(hours=9)):
             _do(lambda d=dossier: lifecycle.result_ready(site, db.session.merge(d), officer, "Đã ký"))
         elif dossier.status == "result_ready" and roll < 0.7:
             _do(lambda d=dossier: lifecycle.return_result(site, db.session.merge(d), officer, "applicant",

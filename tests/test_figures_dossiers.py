@@ -179,6 +179,8 @@ def codes(site: Site, *names: str) -> list[str]:
 
 @pytest.mark.parametrize(("args", "message"), [
     ({"from": "31/02/2027"}, "Ngày không hợp lệ"),
+    ({"from": "01/01/0001"}, "Ngày không hợp lệ"),  # its UTC start would be before year 1
+    ({"to": "31/12/9999"}, "Ngày không hợp lệ"),
     ({"from": "15/02/2027", "to": "01/02/2027"}, "phải trước hoặc bằng"),
     ({"from": "01/01/2026", "to": "01/03/2027"}, "tối đa là {days} ngày"),
     ({"period": "year"}, "Khoảng thời gian không hợp lệ"),

@@ -9,15 +9,18 @@ from domain.clock import business_date
 from .types import Scope
 
 MAX_DAYS = 400
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
 
 def _parse_day(text: str) -> date:
     for fmt in FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            day = datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
+        if FIRST_YEAR <= day.year <= LAST_YEAR:  # year 1 or 9999 would overflow the UTC bounds
+            return day
     raise DomainError("Ngày không hợp lệ: {value}. Hãy nhập theo dạng dd/mm/yyyy.", value=text)
 
 

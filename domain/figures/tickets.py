@@ -35,6 +35,13 @@ def _in_scope(scope: Scope):
                 Ticket.business_date <= scope.end)
 
 
+def _waiting_today(scope: Scope, today) -> int:
+    """Citizens in the queues now: today's tickets still waiting (an earlier day's never called are
+    not in anyone's queue)."""
+    return db.session.scalar(select(func.count()).select_from(Ticket).where(
+        in_sites(Ticket.site_id, scope), Ticket.business_date == today, Ticket.status == "waiting"))
+
+
 def _status_counts(scope: Scope) -> dict[str, int]:
     query = select(Ticket.status, func.count()).where(_in_scope(scope)).group_by(Ticket.status)
     return dict(db.session.execute(query).all())
@@ -164,7 +171,7 @@ def ticket_figures(scope: Scope, now=None) -> TicketFigures:
         by_queue_hour.append(QueueHours(series, names.get(series, series), counts, sum(counts)))
 
     today = business_date(now)
-    waiting_now = statuses.get("waiting", 0) if scope.start <= today <= scope.end else 0
+    waiting_now = _waiting_today(scope, today) if scope.start <= today <= scope.end else 0
     return TicketFigures(
         issued=sum(statuses.values()), served=statuses.get("done", 0), no_shows=statuses.get("no_show", 0),
         transferred=_transferred(scope) if statuses else 0, waiting_now=waiting_now, hours=hours,
