@@ -37,6 +37,8 @@ FIELDS = {
     "kiosk.take_ticket": ["queue_id", "priority", "request_key", "k"], "kiosk.print_status": [],
     "kiosk.print_preview": [], "kiosk.procedures": ["k"], "kiosk.procedure": [], "kiosk_scan.scan": ["scan"],
     "tracking.track": ["k", "K"], "tracking.lookup": ["scan", "code", "check"],
+    "rating.screen": [], "rating.waiting": ["showing"], "rating.panel": ["t", "level"],
+    "rating.kiosk": ["so"], "rating.rate": ["token", "level", "reasons", "quay"],
     "kiosk_feedback.form": ["k"], "kiosk_feedback.submit": ["kind", "topic", "content", "dossier_code",
                                                             "request_key", "k"],
     "kiosk_feedback.print_status": [], "kiosk_feedback.print_preview": [], "kiosk_feedback.track": ["k", "K"],
@@ -44,8 +46,6 @@ FIELDS = {
     "feedback.create": ["kind", "topic", "content", "dossier_code", "request_key", "ticket_id"],
     "feedback.show": [], "feedback.assign": ["officer_id"], "feedback.close": ["text", "confirmed"],
     "feedback.print_receipt": [],
-    "rating.screen": [], "rating.waiting": ["showing"], "rating.panel": ["t", "level"],
-    "rating.kiosk": ["so"], "rating.rate": ["token", "level", "reasons", "quay"],
     "admin.confirm_clock_time": [],
     "sync_api.health": [], "sync_api.push": ["events", "keys"], "sync_api.pull": ["after", "limit"],
     "display.board_page": [], "display.board": ["after"], "display.chime": [], "display.announcement": [],
@@ -68,6 +68,9 @@ FIELDS = {
     "supervisor.index": ["period", "from", "to", "site"],
     "supervisor.figures": ["period", "from", "to", "site"],
     "supervisor.dossiers": ["key", "from", "to", "site"],
+    "reports.index": ["from", "to"], "reports.weekly_pdf": ["from", "to"],
+    "reports.weekly_xlsx": ["from", "to"],
+    "reports.log_pdf": ["from", "to"], "reports.export": ["from", "to"],
 }
 NASTY = [
     "", " ", "0", "-1", "1" + "0" * 23, "-" + "9" * 30, "١٢", "²", "１２", "1e9", "NaN", "15.000", "99999",

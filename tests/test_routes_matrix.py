@@ -47,6 +47,9 @@ MATRIX = {
     ("kiosk.print_preview", "GET"): PUBLIC, ("kiosk.procedures", "GET"): PUBLIC,
     ("kiosk.procedure", "GET"): PUBLIC, ("kiosk_scan.scan", "POST"): PUBLIC,
     ("tracking.track", "GET"): PUBLIC, ("tracking.lookup", "GET"): PUBLIC,
+    # Rating: the counter's citizen screen (a device page, like the display board) and the kiosk's
+    ("rating.screen", "GET"): PUBLIC, ("rating.waiting", "GET"): PUBLIC, ("rating.panel", "GET"): PUBLIC,
+    ("rating.kiosk", "GET"): PUBLIC, ("rating.rate", "POST"): PUBLIC,
     # PAKN: the kiosk's form and receipt, the public /P/ page; the counter's list (assigning: supervisors)
     ("kiosk_feedback.form", "GET"): PUBLIC, ("kiosk_feedback.submit", "POST"): PUBLIC,
     ("kiosk_feedback.print_status", "GET"): PUBLIC, ("kiosk_feedback.print_preview", "GET"): PUBLIC,
@@ -56,9 +59,6 @@ MATRIX = {
     ("feedback.show", "GET"): COUNTER, ("feedback.close", "POST"): COUNTER,
     ("feedback.print_receipt", "POST"): COUNTER,
     ("feedback.assign", "POST"): {**COUNTER, "officer": "403", "postal_officer": "403"},
-    # Rating: the counter's citizen screen (a device page, like the display board) and the kiosk's
-    ("rating.screen", "GET"): PUBLIC, ("rating.waiting", "GET"): PUBLIC, ("rating.panel", "GET"): PUBLIC,
-    ("rating.kiosk", "GET"): PUBLIC, ("rating.rate", "POST"): PUBLIC,
     # The sync API: central's, by credential (tests/test_sync_api.py); a site answers 404 to anyone.
     ("admin.confirm_clock_time", "POST"): ADMIN,
     ("sync_api.health", "GET"): PUBLIC, ("sync_api.push", "POST"): PUBLIC, ("sync_api.pull", "GET"): PUBLIC,
@@ -85,6 +85,9 @@ MATRIX = {
     ("admin.test_printer", "POST"): ADMIN, ("admin.set_printer", "POST"): ADMIN,
     ("supervisor.index", "GET"): SUPERVISION, ("supervisor.figures", "GET"): SUPERVISION,
     ("supervisor.dossiers", "GET"): SUPERVISION,
+    ("reports.index", "GET"): SUPERVISION, ("reports.weekly_pdf", "GET"): SUPERVISION,
+    ("reports.weekly_xlsx", "GET"): SUPERVISION, ("reports.log_pdf", "GET"): SUPERVISION,
+    ("reports.export", "GET"): SUPERVISION,
 }
 LAST = ("auth.logout", "auth.login")  # they end or change the session: walked after everything else
 MODELS = {"dossier_id": Dossier, "attachment_id": Attachment, "ticket_id": Ticket, "job_id": PrintJob,
@@ -93,7 +96,8 @@ MODELS = {"dossier_id": Dossier, "attachment_id": Attachment, "ticket_id": Ticke
 WORDS = {"kind": {"forms.form": "control", "admin.set_printer": "counter", "admin.test_printer": "counter"},
          "action": {"counter.ticket_action": "hold", "printers.job_action": "cancel",
                     "feedback.close": "answer"},
-         "step": {"dossiers.step": "late-reason"}, "filename": {"static": "css/app.css"}}
+         "step": {"dossiers.step": "late-reason"}, "filename": {"static": "css/app.css"},
+         "table": {"reports.export": "tickets"}}
 
 
 def routes(app) -> list[tuple[str, str, object]]:

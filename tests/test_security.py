@@ -145,11 +145,11 @@ def test_a_free_counter_is_taken_without_asking(app, staff):
 
 PUBLIC = {"static", "index", "set_language", "auth.login", "auth.logout", "tracking.track", "tracking.lookup",
           "kiosk_scan.scan",
+          # the rating screens: the counter's citizen screen and the kiosk's (kiosk/rating.py)
+          "rating.screen", "rating.waiting", "rating.panel", "rating.kiosk", "rating.rate",
           # PAKN at the kiosk and its public page (kiosk/feedback.py): no login, like the kiosk's
           "kiosk_feedback.form", "kiosk_feedback.submit", "kiosk_feedback.print_status",
           "kiosk_feedback.print_preview", "kiosk_feedback.track",
-          # the rating screens: the counter's citizen screen and the kiosk's (kiosk/rating.py)
-          "rating.screen", "rating.waiting", "rating.panel", "rating.kiosk", "rating.rate",
           # machine to machine: a site's credential, checked in the view (tests/test_sync_api.py)
           "sync_api.health", "sync_api.push", "sync_api.pull"}
 
