@@ -181,14 +181,23 @@ COUNTER_ROUTES = [
     ("post", "/counter/call-next"),
     ("post", "/counter/scan"),
     ("post", "/counter/tickets/00000000-0000-0000-0000-000000000000/finish"),
+    ("get", "/counter/pakn"),
+    ("get", "/counter/pakn/new"),
+    ("post", "/counter/pakn/new"),
+    ("get", f"/counter/pakn/{ZERO}"),
+    ("post", f"/counter/pakn/{ZERO}/assign"),
+    ("post", f"/counter/pakn/{ZERO}/print"),
+    ("post", f"/counter/pakn/{ZERO}/answer"),
 ]
 
 
 def test_every_counter_route_is_listed_here(app):
+    # The supervisor's pages are for supervisors and admins (tests/test_routes_matrix.py, SUPERVISION).
     rules = {re.sub(r"<[^>]+>", "<>", r.rule) for r in app.url_map.iter_rules()
-             if r.rule.startswith("/counter")}
+             if r.rule.startswith("/counter") and not r.rule.startswith("/counter/supervisor")}
     listed = {path.replace(ZERO, "<>").replace("/finish", "/<>").replace("/steps/transfer", "/steps/<>")
-              .replace("/control.pdf", "/<>.pdf").replace("/cancel", "/<>") for _, path in COUNTER_ROUTES}
+              .replace("/control.pdf", "/<>.pdf").replace("/cancel", "/<>").replace("/answer", "/<>")
+              for _, path in COUNTER_ROUTES}
     assert rules == listed
 
 
