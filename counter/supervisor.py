@@ -28,6 +28,15 @@ supervisors = roles_required("supervisor", "admin")
 PERIODS = {"today": gettext_noop("Hôm nay"), "week": gettext_noop("Tuần này"),
            "month": gettext_noop("Tháng này")}
 REFRESH_SECONDS = 30
+# A long period costs seconds to count on a busy site (docs/figures.md §6): it refreshes less often,
+# so a page left open on "this year" does not take a core from the kiosks and counters.
+SLOWER_REFRESH = ((7, REFRESH_SECONDS), (31, 120))
+LONG_PERIOD_REFRESH = 600
+
+
+def refresh_seconds(scope) -> int:
+    """How often the figures of a period that includes today refresh themselves."""
+    return next((every for days, every in SLOWER_REFRESH if scope.days <= days), LONG_PERIOD_REFRESH)
 DAY_FIELDS = {"from": "Từ ngày", "to": "Đến ngày"}  # the period's inputs and their labels
 # What each figure linked to its dossiers counts (domain.figures.dossiers_behind's keys); indicators
 # are named by their key ("2.1"), and "2.1:missed" lists those its denominator counts and not its numerator.
@@ -123,7 +132,7 @@ def _dashboard(args) -> dict:
     return where | _shared(scope, where) | {
         "board": board, "charts": charts.dashboard_charts(board), "nothing": _nothing(board),
         "errors": errors, "typed": typed, "periods": PERIODS, "row_kinds": ROW_KINDS,
-        "period": _period_shown(args, errors), "refresh_seconds": REFRESH_SECONDS,
+        "period": _period_shown(args, errors), "refresh_seconds": refresh_seconds(scope),
         "live": scope.start <= business_date() <= scope.end, "updated_at": utcnow(),
     }
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from counter import charts
 from domain import ratings
+from domain.clock import business_date
 from domain.figures.types import (
     Dashboard,
     DossierFigures,
@@ -205,6 +206,18 @@ def test_the_figures_fragment_refreshes_every_30_seconds_without_keeping_the_ses
     assert app.view_functions["supervisor.figures"].passive
     page = supervisor.get(PAGE, htmx=True).get_data(as_text=True)
     assert page.lstrip().startswith('<div id="supervisor"') and "<html" not in page
+
+
+def test_a_long_period_that_includes_today_refreshes_less_often(staff):
+    """A year's figures take seconds on a busy site: a page left open must not recount every 30 s."""
+    supervisor = staff("giamsat")
+    today = business_date()
+    for days, every in ((7, 30), (20, 120), (200, 600)):
+        start = today - timedelta(days=days - 1)
+        html = supervisor.get(f"{PAGE}?from={start:%d/%m/%Y}&to={today:%d/%m/%Y}").get_data(as_text=True)
+        assert f'hx-trigger="every {every}s"' in html, days
+    past = supervisor.get(f"{PAGE}?from=01/01/2026&to=31/01/2026").get_data(as_text=True)
+    assert "hx-trigger" not in past.split('id="figures"')[1].split(">")[0]  # a closed period is not live
 
 
 # ---- English ----------------------------------------------------------------------------------
