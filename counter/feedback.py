@@ -10,15 +10,16 @@ the first POST shows what will be sent and asks to confirm; only the confirmed o
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from domain import DomainError
 from domain import feedback as pakn
 from domain.site import current_site, get_owned
 from domain.tickets import current_ticket
 from domain.validation import InvalidInput, uuid_or_none
-from kiosk.feedback import field_errors, form_values, latest_job, queue_receipt, receipt_context
 from models import COUNTER_ROLES, Feedback, StaffUser, Ticket
 from motcua.extensions import db
+from motcua.feedback_web import field_errors, form_values, latest_job, queue_receipt, receipt_context
 from motcua.i18n import gettext
 from motcua.web import render
 
@@ -61,7 +62,8 @@ def _names(ids) -> dict:
     ids = [i for i in ids if i is not None]
     if not ids:
         return {}
-    return {user.id: user.full_name for user in db.session.query(StaffUser).filter(StaffUser.id.in_(ids))}
+    query = select(StaffUser.id, StaffUser.full_name).where(StaffUser.id.in_(ids))
+    return dict(db.session.execute(query).all())
 
 
 def _serving(site) -> Ticket | None:

@@ -17,30 +17,28 @@ either; at central too, where a site's PAKN arrive by sync.
 
 from pathlib import Path
 
-import segno
 from flask import Blueprint, abort, current_app, request, send_file, session
-from markupsafe import Markup
-from sqlalchemy import select
 
 from domain import feedback as pakn
 from domain.printer_status import printer_down
-from domain.printing import queue_print_job
 from domain.site import current_site, find_kiosk, get_owned
 from domain.validation import InvalidInput
 from models import PrintJob
-from motcua.extensions import db, limiter
-from motcua.i18n import gettext
+from motcua.extensions import limiter
+from motcua.feedback_web import (
+    DOCUMENT,
+    field_errors,
+    form_values,
+    latest_job,
+    queue_receipt,
+    receipt_context,
+)
 from motcua.messages_en import EN
-from motcua.transactions import after_commit
 from motcua.web import render
-from motcua.worker import wake_print_lines
-from sync.site import public_base_url
 
 from .tracking import LOOKUPS, _public_limit
 
 bp = Blueprint("kiosk_feedback", __name__)  # /kiosk/gop-y… and the public /P/<code>
-FIELDS = ("kind", "topic", "content", "dossier_code")
-DOCUMENT = "feedback"  # the print job's document (domain.print_line.RENDERERS)
 NOT_FOUND = ("Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu đã nhập. "
              "Vui lòng kiểm tra lại phiếu tiếp nhận.")
 
@@ -49,46 +47,6 @@ def _kiosk(site):
     if request.args.get("k"):
         session["kiosk"] = request.args["k"]
     return find_kiosk(site, session.get("kiosk")) or find_kiosk(site, None)
-
-
-def form_values(form) -> dict:
-    """What the citizen typed, kept as typed (bounded) to show again beside a refusal."""
-    return {name: str(form.get(name, ""))[:pakn.CONTENT_LIMIT + 100] for name in FIELDS}
-
-
-def field_errors(exc: InvalidInput) -> dict:
-    return {exc.field or "form": gettext(exc.message, **exc.params)}
-
-
-def qr_svg(url: str) -> Markup:
-    """The receipt's QR code (EC level Q, quiet zone) as inline SVG: no script, no request."""
-    code = segno.make_qr(url, error="q", boost_error=False)
-    return Markup(code.svg_inline(scale=6, border=4, dark="#000", light="#fff", title=url))
-
-
-def receipt_context(site, item) -> dict:
-    """What a receipt screen (kiosk or counter) shows of a PAKN."""
-    payload = pakn.slip_payload(site, item, public_base_url(request.host_url))
-    return {"item": item, "slip": payload, "qr": qr_svg(payload["tracking_url"]),
-            "kinds": pakn.KINDS, "topics": pakn.TOPICS}
-
-
-def latest_job(site, item) -> PrintJob | None:
-    """The last receipt printed for a PAKN (its payload names the code; nothing personal)."""
-    return db.session.scalars(
-        select(PrintJob).where(PrintJob.site_id == site.id, PrintJob.document == DOCUMENT,
-                               PrintJob.payload["code"].as_string() == item.code)
-        .order_by(PrintJob.id.desc()).limit(1)).first()
-
-
-def queue_receipt(site, item, printer_url: str, device: str) -> PrintJob | None:
-    """Queue the thermal receipt (None without a printer) and wake the print lines after commit."""
-    payload = pakn.slip_payload(site, item, public_base_url(request.host_url))
-    job = queue_print_job(site, printer_url, device, None, payload, document=DOCUMENT)
-    if job is not None:
-        app = current_app._get_current_object()
-        after_commit(lambda: wake_print_lines(app))
-    return job
 
 
 @bp.get("/kiosk/gop-y")
