@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request, url_for
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from domain import DomainError, NotFound
+from domain import DomainError, NotFound, numbers
 from domain import figures as engine
 from domain import validation as check
 from domain.clock import business_date, utcnow
@@ -52,10 +52,10 @@ BEHIND = {"received": gettext_noop("Hồ sơ tiếp nhận"), "finished": gettex
           "in_person": gettext_noop("Hồ sơ nộp trực tiếp"), "postal": gettext_noop("Hồ sơ nộp qua bưu chính"),
           "online": gettext_noop("Hồ sơ nộp trực tuyến")}
 
-bp.add_app_template_filter(charts.vn_number, "vn_number")
-bp.add_app_template_filter(charts.vn_percent, "vn_percent")
-bp.add_app_template_filter(charts.vn_minutes, "vn_minutes")
-bp.add_app_template_filter(charts.vn_figure, "vn_figure")
+bp.add_app_template_filter(numbers.vn_number, "vn_number")
+bp.add_app_template_filter(numbers.vn_percent, "vn_percent")
+bp.add_app_template_filter(numbers.vn_minutes, "vn_minutes")
+bp.add_app_template_filter(numbers.vn_figure, "vn_figure")
 ROW_KINDS = {"queue": gettext_noop("Hàng"), "counter": gettext_noop("Quầy"),
              "officer": gettext_noop("Cán bộ")}
 

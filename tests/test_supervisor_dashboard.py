@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from counter import charts
-from domain import ratings
+from domain import numbers, ratings
 from domain.clock import business_date
 from domain.figures.types import (
     Dashboard,
@@ -263,11 +263,11 @@ def test_the_english_page_has_none_of_the_dashboards_vietnamese(app, staff, smal
 # ---- Chart geometry ------------------------------------------------------------------------------
 
 def test_vietnamese_number_formats():
-    assert charts.vn_number(1234567) == "1.234.567"
-    assert charts.vn_number(1234.5, 1) == "1.234,5"
-    assert [charts.vn_percent(share) for share in (0.875, 1, 0.2)] == ["87,5 %", "100 %", "20 %"]
-    assert (charts.vn_minutes(4.5), charts.vn_minutes(27.4), charts.vn_minutes(None)) == ("4,5", "27", "–")
-    assert (charts.vn_figure(17.5), charts.vn_figure(12.0)) == ("17,5", "12")
+    assert numbers.vn_number(1234567) == "1.234.567"
+    assert numbers.vn_number(1234.5, 1) == "1.234,5"
+    assert [numbers.vn_percent(share) for share in (0.875, 1, 0.2)] == ["87,5 %", "100 %", "20 %"]
+    assert (numbers.vn_minutes(4.5), numbers.vn_minutes(27.4), numbers.vn_minutes(None)) == ("4,5", "27", "–")
+    assert (numbers.vn_figure(17.5), numbers.vn_figure(12.0)) == ("17,5", "12")
 
 
 def test_columns_scale_to_the_tallest_stack_and_draw_nothing_for_zero():
@@ -294,7 +294,7 @@ def test_a_chart_of_zeros_is_empty():
 def test_bar_lists_share_one_scale_and_label_their_values():
     chart = charts.bar_list(["A · Hộ tịch", "B · Đất đai"], [charts.Series("Trung vị", [4.5, 8]),
                                                           charts.Series("Phân vị 90", [12, 20])],
-                            fmt=charts.vn_minutes, whole=False)
+                            fmt=numbers.vn_minutes, whole=False)
     longest = max(chart.bars, key=lambda bar: bar.value)
     assert longest.end == chart.right and [t.text for t in chart.ticks] == ["0", "5", "10", "15", "20"]
     assert [bar.text for bar in chart.bars] == ["4,5", "12", "8", "20"]

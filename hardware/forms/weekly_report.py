@@ -16,6 +16,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer
 
+from domain.numbers import vn_figure
+
 from .common import (
     A4_PAGE,
     SIGN_AND_SEAL,
@@ -138,10 +140,7 @@ class WeeklyReport:
 
 def number(value: float | int) -> str:
     """1234 → "1.234"; 12.5 → "12,5": Vietnamese separators."""
-    if isinstance(value, float) and not value.is_integer():
-        whole, _, fraction = f"{value:,.1f}".partition(".")
-        return whole.replace(",", ".") + "," + fraction
-    return f"{int(value):,}".replace(",", ".")
+    return vn_figure(value)
 
 
 def percent(part: float | None, whole: float | None = 1) -> str:
