@@ -200,3 +200,16 @@ def test_parse_scope_reads_dates_and_shortcuts():
     assert (week.start, week.end, week.days) == (date(2027, 2, 15), date(2027, 2, 21), 7)
     month = parse_scope({"period": "month"}, "site", today=today)
     assert (month.site_ids, month.label) == (("site",), "01/02/2027 – 28/02/2027")
+
+
+def test_a_walk_over_the_sites_rows_counts_as_the_look_ups_by_id_do(app, seeded, monkeypatch):
+    """A long period reads the site's steps, scans and receipt events in one walk (from the earliest
+    receipt on) instead of by id: both ways give the same figures."""
+    from domain.figures import dashboard, facts, indicators, tickets
+
+    scope = scope_of(app, date(2027, 2, 1), date(2027, 2, 15))
+    with app.app_context():
+        by_id = dashboard(scope)
+        for module, name in ((facts, "FEW"), (indicators, "FEW"), (tickets, "FEW_TICKETS")):
+            monkeypatch.setattr(module, name, 0)
+        assert dashboard(scope) == by_id

@@ -148,3 +148,14 @@ def test_an_empty_period(app):
     assert [level.share for level in figures.levels] == [None, None, None]
     assert figures.feedback.received == 0
     assert (whole.unit_grade.score, whole.unit_grade.band, whole.officer_grades) == (None, None, [])
+
+
+def test_a_walk_over_the_sites_rows_counts_as_the_look_ups_by_id_do(app, february, monkeypatch):
+    from domain.figures import dashboard, facts, indicators, tickets
+
+    with app.app_context():
+        scope = scope_of(app)
+        by_id = dashboard(scope)
+        for module, name in ((facts, "FEW"), (indicators, "FEW"), (tickets, "FEW_TICKETS")):
+            monkeypatch.setattr(module, name, 0)
+        assert dashboard(scope) == by_id

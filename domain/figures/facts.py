@@ -87,11 +87,14 @@ def _load(scope: Scope) -> list[Fact]:
     return rows
 
 
-def _of_rows(query, column, site_column, scope: Scope, rows: list[Fact]):
+def _of_rows(query, column, site_column, at_column, scope: Scope, rows: list[Fact]):
     """`query` for these dossiers: by id when they are few (each looked up through its index),
-    otherwise over the scope's sites (one walk of the table beats tens of thousands of look-ups)."""
+    otherwise over the scope's sites (one walk of the table beats tens of thousands of look-ups),
+    from the earliest receipt among them on (what `at_column` dates never comes before its receipt)."""
     if len(rows) > FEW:
-        return db.session.execute(query.where(in_sites(site_column, scope))).all()
+        received = [row.received_at for row in rows]
+        since = [at_column >= min(received)] if None not in received else []
+        return db.session.execute(query.where(in_sites(site_column, scope), *since)).all()
     ids, found = [row.id for row in rows], []
     for start in range(0, len(ids), 500):
         found += db.session.execute(query.where(column.in_(ids[start:start + 500]))).all()
@@ -101,7 +104,7 @@ def _of_rows(query, column, site_column, scope: Scope, rows: list[Fact]):
 def _steps(scope: Scope, rows: list[Fact]):
     query = (select(DossierStep.dossier_id, DossierStep.type, DossierStep.at, DossierStep.previous_due_at)
              .where(DossierStep.type.in_(COUNTED)))
-    found = _of_rows(query, DossierStep.dossier_id, DossierStep.site_id, scope, rows)
+    found = _of_rows(query, DossierStep.dossier_id, DossierStep.site_id, DossierStep.at, scope, rows)
     return sorted(found, key=lambda step: step[2])
 
 
@@ -135,7 +138,7 @@ def load_facts(scope: Scope, now: datetime | None = None) -> Facts:
     rows = _load(scope)
     _apply_steps(scope, rows)
     scans = _of_rows(select(Attachment.dossier_id).distinct(), Attachment.dossier_id, Attachment.site_id,
-                     scope, rows)
+                     Attachment.created_at, scope, rows)
     attached = {dossier_id for (dossier_id,) in scans}
     for row in rows:
         row.attached = row.id in attached
