@@ -86,7 +86,7 @@ def export(table):
         raise NotFound("Không tìm thấy dữ liệu yêu cầu (có thể đã bị xoá hoặc đường dẫn sai).")
     site, scope = current_site(), _scope()
     rows = stream_with_context(csv_rows(table, site, scope))
-    return _download(rows, "text/csv; charset=utf-8", _names(table, scope, "csv"))
+    return _download(rows, "text/csv", _names(table, scope, "csv"))  # werkzeug adds "; charset=utf-8"
 
 
 class BadPeriod(Exception):
