@@ -119,28 +119,31 @@ def pending_for_counter(counter: Counter) -> Service | None:
     """The service that just ended at `counter`, while its citizen may still be in front of it.
 
     The latest ticket finished there, or dossier returned by the officer now there, within
-    RATING_PROMPT_MINUTES and after the counter's latest call (a new call means the citizen has
-    gone); nothing while a ticket is being served, and nothing once the latest one is rated, so a
-    citizen who collected a result on a ticket is asked once.
+    RATING_PROMPT_MINUTES, not rated yet. Once the counter calls someone else the citizen is leaving:
+    the question stays RATING_GRACE_SECONDS after the service ended, then goes — so "finish and call
+    the next" in one press (N) still asks the citizen walking away, and the next one is not asked
+    about someone else's service for long.
     """
-    since = utcnow() - timedelta(minutes=current_app.config["RATING_PROMPT_MINUTES"])
+    now = utcnow()
+    since = now - timedelta(minutes=current_app.config["RATING_PROMPT_MINUTES"])
     today = Ticket.site_id == counter.site_id, Ticket.business_date == business_date()
-    if db.session.scalar(select(Ticket.id).where(*today, Ticket.status == "called",
-                                                 Ticket.counter_id == counter.id).limit(1)):
+    ticket = db.session.scalars(
+        select(Ticket).where(*today, Ticket.status == "done", Ticket.counter_id == counter.id,
+                             Ticket.finished_at > since).order_by(Ticket.finished_at.desc()).limit(1)).first()
+    found = [service for service in (_ticket_service(ticket) if ticket else None,
+                                     _returned_by(counter, since)) if service is not None]
+    latest = max(found, key=lambda service: service.ended_at, default=None)
+    if latest is None or _rated(latest):
         return None
     last_call = db.session.scalar(
         select(TicketCall.called_at)
-        .where(TicketCall.site_id == counter.site_id, TicketCall.called_at > since,
+        .where(TicketCall.site_id == counter.site_id, TicketCall.called_at >= latest.ended_at,
                TicketCall.counter_number == counter.number)
         .order_by(TicketCall.called_at.desc()).limit(1))
-    after = max(since, last_call) if last_call is not None else since
-    ticket = db.session.scalars(
-        select(Ticket).where(*today, Ticket.status == "done", Ticket.counter_id == counter.id,
-                             Ticket.finished_at > after).order_by(Ticket.finished_at.desc()).limit(1)).first()
-    found = [service for service in (_ticket_service(ticket) if ticket else None,
-                                     _returned_by(counter, after)) if service is not None]
-    latest = max(found, key=lambda service: service.ended_at, default=None)
-    return None if latest is None or _rated(latest) else latest
+    grace = timedelta(seconds=current_app.config["RATING_GRACE_SECONDS"])
+    if last_call is not None and now - latest.ended_at > grace:
+        return None  # someone else is at the counter now
+    return latest
 
 
 def _returned_by(counter: Counter, after: datetime) -> Service | None:

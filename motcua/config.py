@@ -92,6 +92,7 @@ class Defaults:
     # Satisfaction and feedback (docs/supervisor.md)
     RATING_SCALE = 3  # levels on the citizen's rating screen: 3, 4 or 5 (domain.ratings.SCALES)
     RATING_PROMPT_MINUTES = 5  # how long the counter's citizen screen keeps asking after "finish"
+    RATING_GRACE_SECONDS = 45  # …and once the counter has called the next citizen (finish and call next)
     FEEDBACK_ANSWER_DAYS = 15  # working days to answer a PAKN (domain.md §4.1, indicator 5.2)
     FEEDBACK_REJECT_DAYS = 2  # working days to say a PAKN is not taken up
     INDICATOR_SET = None  # a Decision 766 indicator set's code (domain.indicator_sets); None: in force

@@ -86,13 +86,28 @@ def test_the_screen_is_quiet_until_a_service_ends_at_its_own_counter(app, client
     assert client.get("/danh-gia/quay/9").status_code == 404
 
 
-def test_a_new_call_at_the_counter_ends_the_question(app, client, served):
+def test_a_new_call_at_the_counter_ends_the_question_after_a_short_grace(app, client, served):
     officer, ticket_id = served
     assert poll(client).status_code == 200
     assert call(officer) == "A002"
+    assert poll(client, showing=ticket_id).status_code == 204  # A001's citizen may still tap, leaving
+    app.config["RATING_GRACE_SECONDS"] = 0  # …and once the grace is over:
     back = poll(client, showing=ticket_id)  # the screen showing A001's question goes back to idle
     assert back.status_code == 200 and "Xin chào ông/bà!" in back.get_data(as_text=True)
     assert poll(client).status_code == 204
+
+
+def test_finish_and_call_next_in_one_press_still_asks_the_citizen_leaving(app, client, staff):
+    """Officers mostly press N: it ends the service and calls the next one at once."""
+    issue(client, app, "AA")
+    officer = at_counter(staff, app, 1)
+    assert call(officer) == "A001"
+    assert poll(client).status_code == 204  # being served
+    assert call(officer) == "A002"  # A001 finished by the call of A002
+    html = poll(client).get_data(as_text=True)
+    assert "Số A001" in html and "Ông/bà có hài lòng với sự phục vụ?" in html
+    assert rate(client, html, 3).status_code == 200
+    assert [(r.level, r.counter_id) for r in ratings_of(app)] == [(3, ids(app)[0])]
 
 
 def test_the_question_lapses_after_rating_prompt_minutes(app, client, served, monkeypatch):
