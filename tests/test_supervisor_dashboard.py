@@ -254,6 +254,8 @@ def test_the_english_page_has_none_of_the_dashboards_vietnamese(app, staff, smal
     page = unescape(supervisor.get(PAGE).get_data(as_text=True))
     assert "Tickets issued" in page and "Satisfaction" in page and "Decision 766" in page
     assert '<span class="estimate">estimate</span>' in page
+    # Queues by their English names, counters as "Counter n" (the site's own names are data).
+    assert "Civil status" in page and "Counter 1" in page and "Quầy 1" not in page
     for label in sorted(engine_labels(app), key=len, reverse=True):
         page = page.replace(label, "")
     left = sorted(text for text in own_strings() if re.search(rf"(?<![\w]){re.escape(text)}(?![\w])", page))
