@@ -7,7 +7,7 @@ answer with the reports page and its message, never a broken file.
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -17,8 +17,11 @@ from domain.exports import EXPORTS, csv_rows
 from domain.report_xlsx import weekly_report_xlsx
 from domain.reports import last_full_week, report_filename, report_scope, weekly_report
 from domain.site import current_site
+from domain.validation import uuid_or_none
 from hardware.forms import tracking_log_pdf
 from hardware.forms.weekly_report import weekly_report_pdf
+from models import ReceptionPoint
+from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import render
 
@@ -52,7 +55,7 @@ def index():
 @bp.get("/reports/weekly.pdf")
 @supervisors
 def weekly_pdf():
-    site, scope = current_site(), _scope()
+    site, scope = report_site(), _scope()
     report = weekly_report(site, scope, current_user.full_name)
     return _download(weekly_report_pdf(report), PDF, _names("weekly", scope, "pdf"), inline=True)
 
@@ -60,7 +63,7 @@ def weekly_pdf():
 @bp.get("/reports/weekly.xlsx")
 @supervisors
 def weekly_xlsx():
-    site, scope = current_site(), _scope()
+    site, scope = report_site(), _scope()
     report = weekly_report(site, scope, current_user.full_name)
     return _download(weekly_report_xlsx(report), XLSX, _names("weekly", scope, "xlsx"))
 
@@ -69,7 +72,7 @@ def weekly_xlsx():
 @supervisors
 def log_pdf():
     """Sổ theo dõi hồ sơ for the period, as counter/forms.py prints it for a day."""
-    site, scope = current_site(), _scope()
+    site, scope = report_site(), _scope()
     try:  # the log's own limit: at most a year
         start, end = form_data.log_period(f"{scope.start:%d/%m/%Y}", f"{scope.end:%d/%m/%Y}")
     except DomainError as exc:
@@ -84,7 +87,7 @@ def export(table):
     """One table's rows of the period, streamed (UTF-8 with BOM, masked personal data)."""
     if table not in EXPORTS:
         raise NotFound("Không tìm thấy dữ liệu yêu cầu (có thể đã bị xoá hoặc đường dẫn sai).")
-    site, scope = current_site(), _scope()
+    site, scope = report_site(), _scope()
     rows = stream_with_context(csv_rows(table, site, scope))
     return _download(rows, "text/csv", _names(table, scope, "csv"))  # werkzeug adds "; charset=utf-8"
 
@@ -102,21 +105,40 @@ def _bad_period(exc: BadPeriod):
     return _page(gettext(exc.error.message, **exc.error.params), status=400)
 
 
+def report_site() -> ReceptionPoint:
+    """Whose report: this site's; at central, the reception point chosen on the dashboard (?site=) —
+    a report carries one unit's letterhead and is signed there."""
+    if current_app.config["ROLE"] != "central":
+        return current_site()
+    site_id = uuid_or_none(request.args.get("site"))
+    site = db.session.get(ReceptionPoint, site_id) if site_id is not None else None
+    if site is None:
+        raise NotFound("Báo cáo được lập cho từng điểm tiếp nhận: hãy chọn điểm tiếp nhận trên trang "
+                       "giám sát rồi mở Báo cáo.")
+    return site
+
+
+def _site_args(site) -> dict:
+    """What keeps the chosen reception point in every link at central."""
+    return {"site": str(site.id)} if current_app.config["ROLE"] == "central" else {}
+
+
 def _scope():
     try:
-        return report_scope(current_site(), request.args)
+        return report_scope(report_site(), request.args)
     except DomainError as exc:
         raise BadPeriod(exc) from exc
 
 
 def _page(error: str = "", status: int = 200):
-    site = current_site()
+    site = report_site()
     scope = None if error else _scope()
     weeks = [last_full_week(business_date() - timedelta(weeks=n)) for n in range(RECENT_WEEKS)]
-    args = {"from": f"{scope.start:%d/%m/%Y}", "to": f"{scope.end:%d/%m/%Y}"} if scope else {}
+    chosen = _site_args(site)
+    args = {"from": f"{scope.start:%d/%m/%Y}", "to": f"{scope.end:%d/%m/%Y}", **chosen} if scope else chosen
     response = render("supervisor/reports.html", "supervisor/partials/_reports.html", site=site, scope=scope,
-                      args=args, typed=request.args, error=error, weeks=weeks, tables=TABLES,
-                      links=_links(), lang_path=request.full_path.rstrip("?"))
+                      args=args, site_args=chosen, typed=request.args, error=error, weeks=weeks,
+                      tables=TABLES, links=_links(), lang_path=request.full_path.rstrip("?"))
     response.status_code = status
     return response
 

@@ -141,15 +141,22 @@ def _shared(scope, where) -> dict:
     """What every page here needs: where links go, and the arguments that show this period again."""
     central = _at_central()
     return {"at_central": central, "query": _query(scope, where["chosen"]),
-            "links": {"reports": None if central else _url("reports.index"),
+            "links": {"reports": _reports_link(central, where["chosen"]),
                       "pakn": None if central else _url("feedback.index") or "/counter/pakn"},
             "dossier_endpoint": "central.dossier" if central else "dossiers.show",
             "lang_path": request.full_path.rstrip("?")}
 
 
-def _url(endpoint: str) -> str | None:
+def _reports_link(central: bool, chosen) -> str | None:
+    """The reports of this site; at central, of the reception point chosen (none for the province)."""
+    if not central:
+        return _url("reports.index")
+    return _url("reports.index", site=str(chosen)) if chosen is not None else None
+
+
+def _url(endpoint: str, **values) -> str | None:
     try:  # the reports and PAKN pages come with their own blueprints, built beside this one
-        return url_for(endpoint)
+        return url_for(endpoint, **values)
     except BuildError:
         return None
 

@@ -21,4 +21,6 @@ EN_REPORTS = {
     "Đánh giá mức độ hài lòng": "Satisfaction ratings",
     "Phản ánh, kiến nghị": "Feedback and complaints",
     "Nhật ký sự kiện (phần đầu, không có nội dung)": "Event log (envelopes, no payloads)",
+    "Báo cáo được lập cho từng điểm tiếp nhận: hãy chọn điểm tiếp nhận trên trang giám sát rồi mở Báo cáo.":
+        "A report is made for one reception point: choose it on the supervision page, then open Reports.",
 }

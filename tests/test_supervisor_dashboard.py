@@ -2,6 +2,7 @@
 period picker's errors, the live fragment, the English page; the chart geometry it draws from; and the
 same page at central, province-wide and per reception point."""
 
+import io
 import re
 import uuid
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from counter import charts
@@ -374,3 +376,24 @@ def test_central_shows_the_province_and_each_reception_point(province, worked):
     assert supervisor.client.get(PAGE, query_string={"site": str(uuid.uuid4())}).status_code == 404
     assert supervisor.client.get(PAGE, query_string={"site": "không phải mã"}).status_code == 404
 
+
+
+def test_at_central_a_report_is_one_reception_points_chosen_on_the_dashboard(province, worked):
+    """A weekly report carries one unit's letterhead: at central it is made for the site chosen."""
+    supervisor = province.login("tinh.giamsat")
+    province_page = supervisor.get(PAGE).get_data(as_text=True)
+    assert "/counter/supervisor/reports" not in province_page  # the province as a whole has no report
+    refused = supervisor.client.get("/counter/supervisor/reports/weekly.pdf")
+    assert refused.status_code == 404 and "hãy chọn điểm tiếp nhận" in refused.get_data(as_text=True)
+    tan_cuong = province.site_id(central.TAN_CUONG)
+    one = supervisor.client.get(PAGE, query_string={"site": str(tan_cuong)}).get_data(as_text=True)
+    link = unescape(re.search(r'href="(/counter/supervisor/reports\?[^"]+)"', one).group(1))
+    assert f"site={tan_cuong}" in link
+    reports = supervisor.client.get(link).get_data(as_text=True)
+    assert f'name="site" value="{tan_cuong}"' in reports  # kept by the period form and every link
+    today = business_date().strftime("%d/%m/%Y")
+    pdf = supervisor.client.get("/counter/supervisor/reports/weekly.pdf",
+                                query_string={"site": str(tan_cuong), "from": today, "to": today})
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "TÂN CƯƠNG" in text.upper() and "QUYẾT THẮNG" not in text.upper()
