@@ -20,8 +20,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, request, send_file, session
 
 from domain import feedback as pakn
+from domain.clock import fmt_date, fmt_time, utcnow
 from domain.printer_status import printer_down
 from domain.site import current_site, find_kiosk, get_owned
+from domain.tracking import may_still_arrive
 from domain.validation import InvalidInput
 from models import PrintJob
 from motcua.extensions import limiter
@@ -35,6 +37,7 @@ from motcua.feedback_web import (
 )
 from motcua.messages_en import EN
 from motcua.web import render
+from sync.central import feedback_site_time
 
 from .tracking import LOOKUPS, _public_limit
 
@@ -127,12 +130,27 @@ def track(code):
     check = request.args.get("K", "") or request.args.get("k", "")
     item = pakn.find_for_tracking(code, check)
     view = public_view(item) if item is not None else None
+    awaited = _awaited(code, check) if view is None else None
     # The language switch returns to this URL, so the answer that finds nothing leaves it out: that
     # page is the same bytes whatever was asked, and says it in English too instead.
-    response = render("feedback/public.html", "feedback/partials/_public.html", view=view,
+    response = render("feedback/public.html", "feedback/partials/_public.html", view=view, awaited=awaited,
                       not_found_en=EN[NOT_FOUND])
     response.headers["Cache-Control"] = "no-store"
     return response, (200 if view else 404)
+
+
+def _awaited(code: str, check: str) -> dict | None:
+    """At central: the reception point a well-formed PAKN code names, when central has no such PAKN
+    and it is recent enough that its site may not have sent it yet (as /T/ says for a dossier)."""
+    code, check = (code or "").strip().upper(), (check or "").strip().upper()
+    if current_app.config["ROLE"] != "central" or not pakn.CODE.fullmatch(code) \
+            or not pakn.CHECK.fullmatch(check):
+        return None
+    found = feedback_site_time(code)
+    if found is None or not may_still_arrive(code.replace("-PA-", "-", 1), found[1], utcnow()):
+        return None
+    site, pushed = found
+    return {"site": site.name, "synced_at": f"{fmt_date(pushed)} {fmt_time(pushed)}" if pushed else None}
 
 
 def public_view(item) -> dict:

@@ -170,4 +170,7 @@ EN_QUALITY = {
         "Number {code} was not found today. Please check the number on your ticket.",
     "Lượt đánh giá này đã hết thời gian hoặc không hợp lệ. Xin mời đánh giá lại từ đầu.":
         "This rating has expired or is not valid. Please start again.",
+    # /P/ at central, a PAKN its site has not sent yet
+    "Phản ánh, kiến nghị chưa được điểm tiếp nhận gửi lên máy chủ trung tâm.":
+        "The reception point has not sent this feedback to the central server yet.",
 }

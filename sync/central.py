@@ -254,6 +254,18 @@ def feed_head() -> int:
     return db.session.scalar(select(func.coalesce(func.max(Event.seq), 0)))
 
 
+def feedback_site_time(code: str) -> tuple[ReceptionPoint, datetime | None] | None:
+    """For a PAKN code (<agency>-PA-yymmdd-NNNN) central has not seen: as `dossier_site_time`."""
+    from models import Feedback
+
+    agency, _, rest = code.partition("-PA-")
+    site = db.session.scalars(select(ReceptionPoint).where(ReceptionPoint.agency_code == agency)).first()
+    if not rest or site is None or db.session.scalar(select(Feedback.id).where(Feedback.code == code)):
+        return None
+    link = db.session.get(SiteLink, site.id)
+    return site, link.last_push_at if link else None
+
+
 def dossier_site_time(code: str) -> tuple[ReceptionPoint, datetime | None] | None:
     """For a dossier code central has not seen: the reception point its agency code names and that
     site's last successful push (None when the code names no site)."""

@@ -372,7 +372,10 @@ def test_a_site_pakn_pushed_to_central_is_found_at_centrals_p_page(tmp_path):
             assert url.startswith("HTTPS://TRACUU.EXAMPLE.GOV.VN/P/000.00.12.H56-PA-")
             path = public_path(url)
             public = central.test_client()
-            assert public.get(path).status_code == 404  # not pushed yet
+            waiting = public.get(path)  # not pushed yet: central names the office, not "not found"
+            said = waiting.get_data(as_text=True)
+            assert waiting.status_code == 404 and 'id="not-yet-received"' in said
+            assert "Tân Cương gửi dữ liệu lên máy chủ trung tâm thành công lần gần nhất" in said
             with site.app_context():
                 assert sync_round().pushed > 0
             found = public.get(path)
