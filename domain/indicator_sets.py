@@ -9,6 +9,8 @@ last day. How each ratio is counted: domain/figures/indicators.py and docs/figur
 from dataclasses import dataclass
 from datetime import date
 
+from .rules import in_force
+
 
 @dataclass(frozen=True)
 class IndicatorDef:
@@ -68,11 +70,7 @@ BY_CODE = {indicator_set.code: indicator_set for indicator_set in INDICATOR_SETS
 
 
 def set_in_force(day: date) -> IndicatorSet:
-    current = INDICATOR_SETS[0]
-    for indicator_set in INDICATOR_SETS:
-        if indicator_set.effective_from <= day:
-            current = indicator_set
-    return current
+    return in_force(INDICATOR_SETS, day)
 
 
 def indicator_set(code: str | None, day: date) -> IndicatorSet:

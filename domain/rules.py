@@ -50,13 +50,18 @@ RULE_SETS = (
 BY_CODE = {rules.code: rules for rules in RULE_SETS}
 
 
+def in_force(versions, day: date):
+    """Of versions ordered by `effective_from`, the one in force on `day` (the first before any)."""
+    current = versions[0]
+    for version in versions:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
 def rules_in_force(day: date) -> RuleSet:
     """The rule set a dossier received on `day` follows."""
-    current = RULE_SETS[0]
-    for rules in RULE_SETS:
-        if rules.effective_from <= day:
-            current = rules
-    return current
+    return in_force(RULE_SETS, day)
 
 
 def rule_set(code: str) -> RuleSet:

@@ -9,13 +9,15 @@ from sqlalchemy import func, select
 
 from domain.calendar import calendar_for
 from domain.clock import business_date
-from domain.replay import compare, load, personal_keys, source_envelopes
+from domain.replay import compare, personal_keys, source_envelopes
 from domain.site import current_site
 from domain.tickets import issue_ticket
 from models import Dossier, EventFlag, Queue, Rating, Ticket
 from motcua import create_app
 from motcua.extensions import db
 from motcua.transactions import release_writer_lock_file, write_transaction
+
+from .test_event_replay import rebuilt
 
 
 def test_the_demo_history_fills_past_working_days_and_leaves_the_clock_as_it_was(tmp_path, empty_database):
@@ -40,15 +42,7 @@ def test_the_demo_history_fills_past_working_days_and_leaves_the_clock_as_it_was
         envelopes = [env for batch in source_envelopes() for env in batch]
         keys = personal_keys()
         db.engine.dispose()
-    copy = tmp_path / "replayed"
-    copy.mkdir()
-    (copy / "motcua.sqlite3").write_bytes(empty_database.read_bytes())
-    other = create_app({"TESTING": True, "INSTANCE_PATH": str(copy), "EVENT_GUARD": "raise"})
-    with other.app_context():
-        with write_transaction():
-            load(envelopes, keys, bulk=True)
-        replayed = db.engine.url.render_as_string(hide_password=False)
-        db.engine.dispose()
+    replayed = rebuilt(tmp_path, "replayed", empty_database, envelopes, keys, bulk=True)
     result = compare(live, replayed)
     assert result.equal, result.differences
     release_writer_lock_file()

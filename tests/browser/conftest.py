@@ -115,11 +115,15 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def tickets_in_db(server, letter: str) -> list[str]:
-    """Ticket codes of one numbering series, read straight from the site's SQLite file."""
+def query_db(server, sql: str, *params) -> list[tuple]:
+    """Rows read straight from a live site's SQLite file, read-only (the server keeps writing)."""
     with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        rows = connection.execute(
-            "SELECT code FROM ticket WHERE queue_letter = ? ORDER BY number", (letter,)
-        ).fetchall()
+        rows = connection.execute(sql, params).fetchall()
     connection.close()
+    return rows
+
+
+def tickets_in_db(server, letter: str) -> list[str]:
+    """Ticket codes of one numbering series."""
+    rows = query_db(server, "SELECT code FROM ticket WHERE queue_letter = ? ORDER BY number", letter)
     return [code for (code,) in rows]

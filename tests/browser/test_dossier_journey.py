@@ -9,7 +9,6 @@ show up on the display board and in the waiting list that test_journey.py checks
 """
 
 import re
-import sqlite3
 import unicodedata
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +19,7 @@ import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS, scripts_ready, shot, start_server
+from .conftest import SCREENSHOTS, query_db, scripts_ready, shot, start_server
 from .test_journey import log_in, take_ticket
 
 pytestmark = pytest.mark.browser
@@ -52,13 +51,6 @@ def site(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("browser-dossier-site") / "instance")
     yield server
     server.stop()
-
-
-def query_db(server, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        rows = connection.execute(sql, params).fetchall()
-    connection.close()
-    return rows
 
 
 def today_codes() -> set[str]:

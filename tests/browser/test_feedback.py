@@ -9,12 +9,11 @@ other browser tests use.
 """
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import scripts_ready, shot, start_server
+from .conftest import query_db, scripts_ready, shot, start_server
 from .test_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -31,11 +30,7 @@ def site(tmp_path_factory):
 
 
 def full_name(server, username: str) -> str:
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        (name,) = connection.execute("SELECT full_name FROM staff_user WHERE username = ?",
-                                     (username,)).fetchone()
-    connection.close()
-    return name
+    return query_db(server, "SELECT full_name FROM staff_user WHERE username = ?", username)[0][0]
 
 
 def staff_page(pages, base: str, username: str):

@@ -1,12 +1,11 @@
 """The counter finishes, the citizen's screen at that counter asks, the citizen taps: one rating kept."""
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import scripts_ready, shot, start_server
+from .conftest import query_db, scripts_ready, shot, start_server
 from .test_journey import log_in, take_ticket
 
 pytestmark = pytest.mark.browser
@@ -22,15 +21,10 @@ def rating_server(tmp_path_factory):
 
 
 def ratings_in_db(server) -> list[tuple]:
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        rows = connection.execute(
-            "SELECT ticket.code, counter.number, staff_user.username, rating.channel, rating.level, "
-            "rating.reasons FROM rating JOIN ticket ON ticket.id = rating.ticket_id "
-            "JOIN counter ON counter.id = rating.counter_id "
-            "JOIN staff_user ON staff_user.id = rating.officer_id"
-        ).fetchall()
-    connection.close()
-    return rows
+    return query_db(server, "SELECT ticket.code, counter.number, staff_user.username, rating.channel, "
+                    "rating.level, rating.reasons FROM rating JOIN ticket ON ticket.id = rating.ticket_id "
+                    "JOIN counter ON counter.id = rating.counter_id "
+                    "JOIN staff_user ON staff_user.id = rating.officer_id")
 
 
 def test_the_citizen_rates_the_service_on_the_counters_screen(rating_server, pages):

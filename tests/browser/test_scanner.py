@@ -11,7 +11,6 @@ test here is skipped with the reason.
 
 import json
 import re
-import sqlite3
 import time
 import uuid
 
@@ -21,7 +20,7 @@ from playwright.sync_api import expect
 
 from tests.support.live_server import CSRF, KioskClient, staff_session
 
-from .conftest import scripts_ready, start_server
+from .conftest import query_db, scripts_ready, start_server
 from .test_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -50,13 +49,6 @@ def site(tmp_path_factory):
         yield server
     finally:
         server.stop()
-
-
-def query_db(server, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        rows = connection.execute(sql, params).fetchall()
-    connection.close()
-    return rows
 
 
 def scan(page, text: str) -> None:

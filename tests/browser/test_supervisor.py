@@ -7,7 +7,6 @@ the domain operation the rating screens call, against the live server's own data
 
 import os
 import re
-import sqlite3
 import subprocess
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from playwright.sync_api import expect
 
 from tests.support.live_server import BIN, ROOT, KioskClient, LiveServer, staff_session
 
-from .conftest import SCREENSHOTS, scripts_ready, start_server
+from .conftest import SCREENSHOTS, query_db, scripts_ready, start_server
 from .test_journey import log_in
 from .test_scanner import receive_dossier
 
@@ -35,13 +34,6 @@ def site(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("browser-supervisor-site") / "instance")
     yield server
     server.stop()
-
-
-def query_db(server, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True, timeout=5) as connection:
-        rows = connection.execute(sql, params).fetchall()
-    connection.close()
-    return rows
 
 
 def serve(site, served: int, absent: int) -> None:
