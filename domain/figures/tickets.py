@@ -99,24 +99,19 @@ def _transferred(scope: Scope) -> int:
 
 
 def _labels(scope: Scope, counter_ids: set, officer_ids: set) -> tuple[dict, dict, dict]:
-    """Queue, counter and officer names, in the reader's language where the site gave one (a queue's
-    English name; "Counter 2")."""
+    """Queue, counter and officer names in the reader's language: a queue's English name where the
+    site gave one; a counter by its number, as every other screen names it ("Quầy 2", "Counter 2")."""
     english = current_language() == "en"
     queues = db.session.execute(select(Queue.letter, Queue.name, Queue.name_en)
                                 .where(in_sites(Queue.site_id, scope))
                                 .order_by(Queue.sort_order.desc(), Queue.letter)).all()
-    counters = db.session.execute(select(Counter.id, Counter.number, Counter.name)
+    counters = db.session.execute(select(Counter.id, Counter.number)
                                   .where(Counter.id.in_([as_uuid(c) for c in counter_ids]))).all()
     officers = db.session.execute(select(StaffUser.id, StaffUser.full_name)
                                   .where(StaffUser.id.in_([as_uuid(o) for o in officer_ids]))).all()
     return ({letter: (name_en if english and name_en else name) for letter, name, name_en in queues},
-            {cid.hex: _counter_name(number, name) for cid, number, name in counters},
+            {cid.hex: gettext("Quầy {n}", n=number) for cid, number in counters},
             {oid.hex: name for oid, name in officers})
-
-
-def _counter_name(number: int, name: str) -> str:
-    default = f"Quầy {number}"  # what the demo and most sites call a counter: said in English too
-    return gettext("Quầy {n}", n=number) if not name or name == default else name
 
 
 class _Group:
