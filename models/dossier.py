@@ -1,14 +1,26 @@
 """Administrative dossiers (hồ sơ thủ tục hành chính), the procedure catalogue and scans."""
 
+import unicodedata
 import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from motcua.extensions import db
 
 from .base import SiteOwned
+
+
+def search_fold(text: str) -> str:
+    """What a name is searched by: lower case, no diacritics, đ as d, single spaces.
+
+    "Nguyễn Văn Đức" and "nguyen van duc" fold alike, so an officer finds a citizen however the
+    name is typed. Folding is for matching only; sorting uses the Vietnamese collation.
+    """
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().split())
 
 
 class Procedure(SiteOwned, db.Model):
@@ -43,6 +55,8 @@ class Dossier(SiteOwned, db.Model):
         Index("ix_dossier_applicant_id", "site_id", "applicant_id_number"),
         Index("ix_dossier_site_received", "site_id", "received_at"),  # a site's day, its recent files
         Index("ix_dossier_site_returned", "site_id", "returned_at"),  # the counter's rating screen polls
+        Index("ix_dossier_applicant_search", "site_id", "applicant_search"),  # find a citizen by name
+        Index("ix_dossier_applicant_phone", "site_id", "applicant_phone"),
     )
 
     code: Mapped[str | None] = mapped_column(String(60))  # none until received
@@ -56,6 +70,8 @@ class Dossier(SiteOwned, db.Model):
 
     # Mẫu 01 applicant and proxy
     applicant_name: Mapped[str] = mapped_column(String(120))
+    # The name folded for search (lower case, no diacritics, đ→d): set with the name, see below.
+    applicant_search: Mapped[str] = mapped_column(String(120), default="", server_default="")
     applicant_id_number: Mapped[str] = mapped_column(String(12), default="")
     applicant_birth_date: Mapped[date | None] = mapped_column(Date)
     applicant_gender: Mapped[str] = mapped_column(String(10), default="")
@@ -86,6 +102,11 @@ class Dossier(SiteOwned, db.Model):
     procedure: Mapped[Procedure] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="dossier",
                                                            order_by="Attachment.created_at")
+
+    @validates("applicant_name")
+    def _fold_name(self, _key, name):
+        self.applicant_search = search_fold(name)[:120]
+        return name
 
 
 class Attachment(SiteOwned, db.Model):

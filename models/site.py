@@ -25,6 +25,9 @@ class ReceptionPoint(UuidPk, db.Model):
     parent_agency: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(30), default="commune_centre")
     address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Opening hours, lunch break, the kiosk's cut-off and what to bring (domain.opening_hours).
+    hours: Mapped[dict] = mapped_column(JSON, default=dict)
 
     @property
     def kind_label(self) -> str:

@@ -34,6 +34,8 @@ class Ticket(SiteOwned, db.Model):
         Uuid, ForeignKey("priority_category.id")
     )
     status: Mapped[str] = mapped_column(String(10), default="waiting")
+    # A declared priority as the counter found it: None until checked, "confirmed" or "rejected".
+    priority_checked: Mapped[str | None] = mapped_column(String(10))
     kiosk_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("kiosk.id"))
     request_key: Mapped[str | None] = mapped_column(String(40))
     issued_at: Mapped[datetime]
