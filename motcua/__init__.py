@@ -96,7 +96,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from counter import admin, auth, dossiers, forms, printers, reports, supervisor
+    from counter import (
+        admin,
+        auth,
+        dossiers,
+        forms,
+        hours,
+        printers,
+        reports,
+        search,
+        staff_admin,
+        supervisor,
+    )
     from counter import feedback as counter_feedback
     from counter import scan as counter_scan
     from counter import views as counter_views
@@ -109,7 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (kiosk_views.bp, display.bp, tracking.bp, auth.bp, counter_views.bp,
                       dossiers.bp, forms.bp, printers.bp, admin.bp, counter_scan.bp, kiosk_scan.bp,
                       sync_api.bp, supervisor.bp, reports.bp, counter_feedback.bp, rating.bp,
-                      kiosk_feedback.bp):
+                      kiosk_feedback.bp, search.bp, staff_admin.bp, hours.bp):
         app.register_blueprint(blueprint)
     if app.config["ROLE"] == "central":  # the province's screens
         from central import views as central_views

@@ -4,6 +4,13 @@ tests/test_i18n.py checks that every string the templates and messages use is he
 """
 
 from .messages_en_central import EN_CENTRAL
+from .messages_en_day_admin import EN_DAY_ADMIN
+from .messages_en_day_counter import EN_DAY_COUNTER
+from .messages_en_day_english import EN_DAY_ENGLISH
+from .messages_en_day_intake import EN_DAY_INTAKE
+from .messages_en_day_kiosk import EN_DAY_KIOSK
+from .messages_en_day_search import EN_DAY_SEARCH
+from .messages_en_day_steps import EN_DAY_STEPS
 from .messages_en_dossiers import EN_DOSSIERS
 from .messages_en_figures import EN_FIGURES
 from .messages_en_printers import EN_PRINTERS
@@ -234,6 +241,13 @@ EN.update(EN_QUALITY)
 EN.update(EN_SUPERVISOR)
 EN.update(EN_FIGURES)
 EN.update(EN_REPORTS)
+EN.update(EN_DAY_INTAKE)
+EN.update(EN_DAY_STEPS)
+EN.update(EN_DAY_SEARCH)
+EN.update(EN_DAY_KIOSK)
+EN.update(EN_DAY_COUNTER)
+EN.update(EN_DAY_ADMIN)
+EN.update(EN_DAY_ENGLISH)
 EN.update({
     "Kiosk vừa phát rất nhiều số trong ít phút nên tạm dừng một chút. "
     "Vui lòng chờ khoảng một phút rồi lấy số lại, hoặc hỏi nhân viên hướng dẫn.":

@@ -1,0 +1,4 @@
+"""English for issue 11 (admin)."""
+
+EN_DAY_ADMIN = {
+}

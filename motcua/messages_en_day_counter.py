@@ -1,0 +1,4 @@
+"""English for issue 11 (counter)."""
+
+EN_DAY_COUNTER = {
+}

@@ -1,0 +1,4 @@
+"""English for issue 11 (english)."""
+
+EN_DAY_ENGLISH = {
+}

@@ -1,0 +1,4 @@
+"""English for issue 11 (intake)."""
+
+EN_DAY_INTAKE = {
+}

@@ -1,0 +1,4 @@
+"""English for issue 11 (kiosk)."""
+
+EN_DAY_KIOSK = {
+}

@@ -1,0 +1,4 @@
+"""English for issue 11 (search)."""
+
+EN_DAY_SEARCH = {
+}

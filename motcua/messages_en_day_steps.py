@@ -1,0 +1,4 @@
+"""English for issue 11 (steps)."""
+
+EN_DAY_STEPS = {
+}
