@@ -91,6 +91,8 @@ def release_writer_lock_file() -> None:
 
 def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
     """Set WAL, synchronous=FULL, busy timeout and foreign keys on every connection."""
+    from domain.collation import register_sqlite
+
     writer_queue.use(lock_path)
 
     @event.listens_for(engine, "connect")
@@ -104,6 +106,7 @@ def configure_sqlite(engine: Engine, lock_path: str, config) -> None:
         cur.execute("PRAGMA synchronous=FULL")  # a committed ticket survives a power cut
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        register_sqlite(dbapi_conn)  # ORDER BY … COLLATE vi: Vietnamese order (domain/collation.py)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
