@@ -7,15 +7,23 @@ PORT   ?= 5000
 THREADS ?= 16
 export MOTCUA_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run run-central test bench lint system-deps system-deps-run install migrate demo clean
+.PHONY: run run-central test bench lint system-deps system-deps-run install install-test migrate demo clean
 
+# `make run` installs what the site runs on; `make test` adds the test tools (pytest, Playwright…).
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	@# setuptools warns about every editable install ("folders named like the package"): that is the point here
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e .
+	rm -f $(BIN)/.installed-test
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed
+install-test: $(BIN)/.installed-test
 
 # Debian packages: espeak-ng speaks the calls on the display (optional at run time: the board
 # falls back to the browser's voice); Chromium runs the browser tests.
@@ -47,7 +55,7 @@ run: install
 	-@$(MAKE) --no-print-directory system-deps-run || echo "espeak-ng unavailable: the board will use the browser's voice"
 	@$(MAKE) --no-print-directory demo
 	@echo "motcua: http://$(HOST):$(PORT)/  (kiosk /kiosk, counter /counter, display /display)"
-	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) wsgi:app
+	@$(BIN)/python -m motcua.serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS)
 
 # The province's central server (docs/central.md): PostgreSQL on 127.0.0.1:5432, Redis for the rate
 # limits all its workers share, gunicorn; three demo reception points whose morning arrives by sync.
@@ -67,14 +75,14 @@ run-central: install
 	$(CENTRAL_ENV) $(BIN)/gunicorn --workers $(CENTRAL_WORKERS) --bind $(HOST):$(CENTRAL_PORT) \
 	  --timeout 60 --access-logfile - wsgi:app
 
-test: install system-deps
+test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-bench: install
+bench: install-test
 	$(BIN)/python -m bench.run
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:

@@ -65,6 +65,8 @@ def serve() -> None:
 
     from .worker import SiteWorker
 
+    # Ctrl+C at `make run` is for the web server; this process ends with it (below).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = int(os.environ.get("MOTCUA_WORKER_PARENT", os.getppid()))
     _die_with_parent(parent)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
