@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from models import Counter, StaffSession, StaffUser
+from models import Counter, Event, StaffSession, StaffUser
 from motcua.extensions import db
 
 from .events import record
@@ -33,10 +33,11 @@ def held_by(officer) -> list[Counter]:
                                    .order_by(Counter.number)))
 
 
-def open_counter(counter: Counter, officer) -> None:
+def open_counter(counter: Counter, officer, confirmed_by=None, reason: str = "") -> None:
     """Sit `officer` at `counter`; the counter they held before closes.
 
-    A counter another officer holds is taken over (the caller asked first).
+    A counter another officer holds is taken over: the caller asked first and, unless `officer`
+    is a supervisor, had a supervisor (`confirmed_by`) confirm it; the event says who and why.
     """
     for other in held_by(officer):
         if other.id != counter.id:
@@ -46,9 +47,27 @@ def open_counter(counter: Counter, officer) -> None:
     previous = counter.officer_id
     counter.is_open, counter.officer_id = True, officer.id
     if previous is not None and previous != officer.id:
-        record("counter.taken_over", counter, actor=officer, context={"from_officer_id": previous})
+        context = {"from_officer_id": previous}
+        if confirmed_by is not None:
+            context["confirmed_by_id"] = confirmed_by.id
+        if reason:
+            context["reason"] = reason
+        record("counter.taken_over", counter, actor=officer, context=context)
     else:
         record("counter.opened", counter, actor=officer)
+
+
+def last_takeover(counter: Counter) -> dict:
+    """The latest takeover of `counter`: who confirmed it (a supervisor's name, or None when the
+    one who took it needed nobody) and the reason given ("" when none)."""
+    event = db.session.scalars(
+        select(Event).where(Event.aggregate_type == "counter", Event.aggregate_id == counter.id,
+                            Event.type == "counter.taken_over")
+        .order_by(Event.hlc.desc()).limit(1)).first()
+    context = (event.payload.get("context") or {}) if event is not None else {}
+    confirmer = context.get("confirmed_by_id")
+    user = db.session.get(StaffUser, uuid.UUID(confirmer)) if confirmer else None
+    return {"supervisor": user.full_name if user is not None else None, "reason": context.get("reason", "")}
 
 
 def close_counter(counter: Counter, actor, why: str) -> None:

@@ -27,6 +27,7 @@ from models import (
     Ticket,
     TicketCall,
 )
+from models.dossier import search_fold
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Entity:
     personal: tuple[str, ...] = ()  # sealed with the dossier's key inside events
     links: dict = field(default_factory=dict)  # extra list-of-id fields (association tables)
     optional_links: tuple[str, ...] = ()  # links events written before them do not carry
+    # Columns events never carry, computed from the row's other values when an event is applied.
+    derived: dict = field(default_factory=dict)  # column → function(row values) → value
 
     @property
     def table(self):
@@ -58,7 +61,9 @@ ENTITIES: dict[str, Entity] = {
     "ticket_call": Entity(TicketCall, "ticket", parent="ticket_id"),
     "dossier": Entity(Dossier, "dossier", personal=(
         "applicant_name", "applicant_id_number", "applicant_birth_date", "applicant_gender",
-        "applicant_address", "applicant_phone", "applicant_email", "proxy", "notes")),
+        "applicant_address", "applicant_phone", "applicant_email", "proxy", "notes"),
+        # the folded name is the name: sealed with it by being left out, rebuilt from it on apply
+        derived={"applicant_search": lambda row: search_fold(row.get("applicant_name") or "")[:120]}),
     "dossier_step": Entity(DossierStep, "dossier", parent="dossier_id",
                            personal=("proxy_name", "authorisation")),
     "attachment": Entity(Attachment, "dossier", parent="dossier_id"),
@@ -110,8 +115,11 @@ _TYPES = [
     _t("counter.closed", "counter", ["counter"], "The counter closed.", context={"why": {
         "enum": ["officer", "logout", "idle", "login_elsewhere", "opened_elsewhere", "account_disabled",
                  "password_changed"]}}),
-    _t("counter.taken_over", "counter", ["counter"], "An officer took over a counter another held.",
-       context={"from_officer_id": {"type": "string", "format": "uuid"}}),
+    _t("counter.taken_over", "counter", ["counter"],
+       "An officer took over a counter another held; unless the officer is a supervisor, a supervisor "
+       "of the site confirmed it with their password, and a reason was given.",
+       context={"from_officer_id": {"type": "string", "format": "uuid"},
+                "confirmed_by_id": {"type": "string", "format": "uuid"}, "reason": _STRING}),
     _t("kiosk.created", "kiosk", ["kiosk"], "A kiosk was added.", creates=True),
     _t("kiosk.updated", "kiosk", ["kiosk"], "A kiosk's name or printer changed.",
        context={"change": _STRING}),
@@ -151,6 +159,12 @@ _TYPES = [
        after=("called", "held"), context={"from_counter": {"type": "integer"}}),
     _t("ticket.no_show", "ticket", ["ticket"], "The citizen did not come when called.", after=("called",)),
     _t("ticket.finished", "ticket", ["ticket"], "Service ended.", after=("called", "held")),
+    _t("ticket.priority_confirmed", "ticket", ["ticket"],
+       "The counter checked the priority declared at the kiosk: the citizen is in the category "
+       "(`priority_checked` = confirmed).", after=("called", "held")),
+    _t("ticket.priority_rejected", "ticket", ["ticket"],
+       "The counter checked the priority declared at the kiosk: the citizen is not in the category "
+       "(`priority_checked` = rejected); served all the same.", after=("called", "held")),
     # Dossiers
     _t("dossier.received", "dossier", ["dossier", "dossier_step"],
        "A complete dossier was received: code, log number and appointment (Mẫu 01).", creates=True),
@@ -239,6 +253,8 @@ def entity_schema(name: str) -> dict:
     entity = ENTITIES[name]
     properties, required = {}, []
     for column in entity.table.columns:
+        if column.name in entity.derived:
+            continue
         properties[column.name] = _column_schema(column)
         if column.name not in entity.personal:
             required.append(column.name)

@@ -94,11 +94,31 @@ def _next_waiting(counter: Counter, cap: int) -> Ticket | None:
     return first_normal if starving else first_priority
 
 
-def call_next(counter: Counter, officer) -> Ticket | None:
-    """Finish the ticket at the counter, then call the next one (priority first, capped)."""
+@dataclass
+class NextCall:
+    """What "next" did: the ticket it finished (if one was being served) and the one it called."""
+
+    finished: Ticket | None
+    called: Ticket | None
+
+
+def finish_and_call_next(counter: Counter, officer) -> NextCall:
+    """Finish the ticket at the counter, then call the next one (priority first, capped).
+
+    The served ticket is finished even when nobody waits: the officer said "done".
+    """
     serving = current_ticket(counter)
     if serving is not None:
         finish(serving, counter, officer)
+    return NextCall(serving, _call_next_waiting(counter, officer))
+
+
+def call_next(counter: Counter, officer) -> Ticket | None:
+    """Finish the ticket at the counter, then call the next one; the ticket called, if any."""
+    return finish_and_call_next(counter, officer).called
+
+
+def _call_next_waiting(counter: Counter, officer) -> Ticket | None:
     ticket = _next_waiting(counter, current_app.config["PRIORITY_MAX_CONSECUTIVE"])
     if ticket is None:
         return None
@@ -184,6 +204,59 @@ def finish(ticket: Ticket, counter: Counter, officer) -> None:
     ticket.status = "done"
     ticket.finished_at = utcnow()
     _event(ticket, "ticket.finished", officer)
+
+
+# The counter's finding on a priority declared at the kiosk (ticket.priority_checked) → its event.
+PRIORITY_FINDINGS = {"confirmed": "ticket.priority_confirmed", "rejected": "ticket.priority_rejected"}
+
+
+def check_priority(ticket: Ticket, counter: Counter, officer, finding: str) -> None:
+    """Record whether the citizen belongs to the priority category declared at the kiosk.
+
+    The kiosk takes the citizen's word and says the counter will check; a rejection does not
+    undo the call (the citizen is served all the same), it is only recorded.
+    """
+    _require(ticket, counter, "called", "held")
+    if ticket.priority_category_id is None:
+        raise DomainError("Số {code} không đăng ký ưu tiên.", code=ticket.code)
+    if ticket.priority_checked is not None:
+        raise DomainError("Ưu tiên của số {code} đã được ghi nhận trước đó.", code=ticket.code)
+    ticket.priority_checked = finding
+    _event(ticket, PRIORITY_FINDINGS[finding], officer)
+
+
+def confirm_priority(ticket: Ticket, counter: Counter, officer) -> None:
+    """The citizen is in the declared priority category."""
+    check_priority(ticket, counter, officer, "confirmed")
+
+
+def reject_priority(ticket: Ticket, counter: Counter, officer) -> None:
+    """The citizen is not in the declared priority category."""
+    check_priority(ticket, counter, officer, "rejected")
+
+
+# A ticket that left the counters without being served: the board stops showing its call.
+OFF_THE_BOARD = ("no_show", "waiting")  # absent, or transferred back to a queue
+
+
+def board_calls(site_id, shown: int) -> list[TicketCall]:
+    """The display board's rows, newest first: today's latest call of each ticket, once.
+
+    A recall replaces the ticket's earlier call; a ticket marked no-show or sent back to a queue
+    leaves the board (it is shown again when a counter calls it).
+    """
+    calls = db.session.scalars(
+        select(TicketCall).join(Ticket, Ticket.id == TicketCall.ticket_id)
+        .where(TicketCall.site_id == site_id, Ticket.business_date == business_date(),
+               Ticket.status.not_in(OFF_THE_BOARD))
+        .order_by(TicketCall.called_at.desc(), TicketCall.id.desc())
+        .limit(shown * 4))  # room for recalls, which are dropped below
+    rows, seen = [], set()
+    for call in calls:
+        if call.ticket_id not in seen:
+            seen.add(call.ticket_id)
+            rows.append(call)
+    return rows[:shown]
 
 
 def count_waiting(site, day=None) -> int:
