@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from domain import DomainError, catalogue
+from domain import DomainError, NotFound, catalogue
 from domain import site_config as config
 from domain import validation as check
 from domain.apply import flagged_events
@@ -74,7 +74,35 @@ def _form(*names: str, limits: dict | None = None) -> dict:
     return form
 
 
-def _page(message=None, level="info", csv_errors=(), typed=None):
+class Outcome:
+    """What the last form sent came to, shown beside that form (`key`): a message, and on a refusal the
+    field it is about (focused) and every value as it was typed."""
+
+    def __init__(self, key: str = "", message: str = "", level: str = "info", errors: dict | None = None,
+                 typed=None):
+        self.key, self.message, self.level = key, message, level
+        self.errors, self.typed = errors or {}, typed
+
+    def error(self, key: str, field: str) -> str:
+        return self.errors.get(field, "") if key == self.key else ""
+
+    def value(self, key: str, field: str, default=""):
+        """What was typed in `field` of form `key` when it was refused, else `default`."""
+        if key == self.key and self.typed is not None:
+            return self.typed.get(field, "")
+        return default
+
+    def values(self, key: str, field: str, default=()):
+        if key == self.key and self.typed is not None:
+            return self.typed.getlist(field)
+        return default
+
+    def focus(self) -> str:
+        """The field to focus: the first refused one (else the message beside the form is)."""
+        return next(iter(self.errors), "")
+
+
+def _page(outcome: Outcome | None = None, csv_errors=()):
     site = current_site()
     link = sync_site.status()
     context = {
@@ -101,11 +129,37 @@ def _page(message=None, level="info", csv_errors=(), typed=None):
         "badge": sync_badge(link),
         "lan_only": _lan_only(),
         "clock": clock_check(site.id),
-        "message": message,
-        "level": level,
-        "typed": typed,  # a procedure form refused: shown again as it was typed
+        "outcome": outcome or Outcome(),
     }
     return render("admin/index.html", "admin/partials/_settings.html", **context)
+
+
+def _done(key: str, message: str):
+    """The page with `message` beside form `key`."""
+    return _page(Outcome(key, message))
+
+
+def _refused(key: str, exc: DomainError, field_errors: dict | None = None, csv_errors=()):
+    """The page again after a refusal: nothing saved, the message beside its field (or its form),
+    every value as typed."""
+    db.session.rollback()  # rows added before the refusal must not show as saved
+    text = gettext(exc.message, **exc.params)
+    field = getattr(exc, "field", "")
+    errors = field_errors if field_errors is not None else ({field: text} if field else {})
+    outcome = Outcome(key, "" if errors and not field_errors else text, "error", errors, request.form)
+    return _page(outcome, csv_errors), exc.status
+
+
+def _attempt(key: str, action, success):
+    """Run `action` (its form checks and one operation); answer with `success` (a message, or a function
+    of the action's result giving one) beside form `key`, or with the refusal."""
+    try:
+        result = action()
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return _refused(key, exc)
+    return _done(key, success(result) if callable(success) else success)
 
 
 def _lan_only() -> str | None:
@@ -142,8 +196,7 @@ def _clock_times(site_id) -> dict:
     return {"here": here, "latest": latest, "central": central, "apart": apart if apart > tolerance else None}
 
 
-def _saved():
-    return _page(gettext("Đã lưu."))
+SAVED = "Đã lưu."
 
 
 @bp.get("", strict_slashes=False)
@@ -155,10 +208,11 @@ def index():
 @bp.post("/site")
 @admin_only
 def update_site():
-    form = _form("name", "parent_agency", "kind", "address", "agency_code")
-    config.update_site(current_site(), current_user, form["name"], form["parent_agency"], form["kind"],
-                       form["address"], form["agency_code"])
-    return _saved()
+    def save():
+        form = _form("name", "parent_agency", "kind", "address", "agency_code")
+        config.update_site(current_site(), current_user, form["name"], form["parent_agency"], form["kind"],
+                           form["address"], form["agency_code"])
+    return _attempt("site", save, gettext(SAVED))
 
 
 @bp.post("/queues", defaults={"queue_id": None})
@@ -167,10 +221,13 @@ def update_site():
 def save_queue(queue_id):
     site = current_site()
     queue = get_owned(Queue, site, queue_id) if queue_id else None
-    form = _form("letter", "name", "name_en", "fields", limits={"name": check.column_length(Queue.name)})
-    config.save_queue(site, current_user, form["letter"], form["name"], form["name_en"], form["fields"],
-                      queue)
-    return _saved()
+
+    def save():
+        form = _form("letter", "name", "name_en", "fields", limits={"name": check.column_length(Queue.name)})
+        return config.save_queue(site, current_user, form["letter"], form["name"], form["name_en"],
+                                 form["fields"], queue)
+    return _attempt(f"queue-{queue_id or 'new'}", save,
+                    lambda saved: gettext("Đã lưu hàng đợi {letter}.", letter=saved.letter))
 
 
 @bp.post("/queues/<queue_id>/toggle")
@@ -179,7 +236,8 @@ def toggle_queue(queue_id):
     queue = get_owned(Queue, current_site(), queue_id)
     config.set_queue_open(queue, current_user, not queue.is_open)
     state = gettext("mở") if queue.is_open else gettext("tạm dừng")
-    return _page(gettext("Hàng đợi {letter} đã {state}.", letter=queue.letter, state=state))
+    message = gettext("Hàng đợi {letter} đã {state}.", letter=queue.letter, state=state)
+    return _done(f"queue-{queue_id}", message)
 
 
 @bp.post("/counters", defaults={"counter_id": None})
@@ -188,18 +246,23 @@ def toggle_queue(queue_id):
 def save_counter(counter_id):
     site = current_site()
     counter = get_owned(Counter, site, counter_id) if counter_id else None
-    form = _form("number", "printer_url")
-    queue_ids = [str(queue_id) for queue_id in map(check.uuid_or_none, request.form.getlist("queue_ids"))]
-    config.save_counter(site, current_user, form["number"], queue_ids, form["printer_url"], counter)
-    return _saved()
+
+    def save():
+        form = _form("number", "printer_url")
+        queue_ids = [str(queue_id) for queue_id in map(check.uuid_or_none, request.form.getlist("queue_ids"))]
+        return config.save_counter(site, current_user, form["number"], queue_ids, form["printer_url"],
+                                   counter)
+    return _attempt(f"counter-{counter_id or 'new'}", save,
+                    lambda saved: gettext("Đã lưu quầy {n}.", n=saved.number))
 
 
 @bp.post("/kiosks")
 @admin_only
 def add_kiosk():
-    form = _form("code", "name", "printer_url", limits={"name": check.column_length(Kiosk.name)})
-    config.add_kiosk(current_site(), current_user, form["code"], form["name"], form["printer_url"])
-    return _saved()
+    def save():
+        form = _form("code", "name", "printer_url", limits={"name": check.column_length(Kiosk.name)})
+        return config.add_kiosk(current_site(), current_user, form["code"], form["name"], form["printer_url"])
+    return _attempt("kiosk-new", save, lambda kiosk: gettext("Đã thêm kiosk {code}.", code=kiosk.code))
 
 
 @bp.get("/procedures.csv")
@@ -215,12 +278,26 @@ def export_procedures():
 @admin_only
 def save_procedure():
     """Add or edit one procedure (checked like a CSV row; errors listed the same way)."""
+    key = _procedure_form(request.form.get("ma_thu_tuc", ""))
     try:
         procedure = catalogue.save_procedure(current_site(), current_user, request.form)
     except CatalogueError as exc:
-        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors,
-                     typed=request.form), 422
-    return _page(gettext("Đã lưu thủ tục {code}.", code=procedure.code))
+        errors = {}
+        for _row, column, text in exc.errors:
+            errors.setdefault(column, gettext(text))
+        return _refused(key, exc, field_errors=errors)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return _refused(key, exc)
+    return _done(key, gettext("Đã lưu thủ tục {code}.", code=procedure.code))
+
+
+def _procedure_form(code: str) -> str:
+    """Which procedure form was sent: an existing procedure's (by its code) or the new one's."""
+    known = db.session.scalar(select(Procedure.id).where(Procedure.site_id == current_site().id,
+                                                         Procedure.code == code.strip()))
+    return f"procedure-{code.strip()}" if code.strip() and known else "procedure-new"
 
 
 @bp.post("/procedures/import")
@@ -228,25 +305,28 @@ def save_procedure():
 def import_procedures():
     """All or nothing: every row is checked first, and every error is listed at once."""
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise DomainError("Hãy chọn tệp cần tải lên.")
     try:
+        if upload is None or not upload.filename:
+            raise config.ConfigError("Hãy chọn tệp cần tải lên.", "file")
         report = import_csv(current_site(), current_user, upload.read())
     except CatalogueError as exc:
-        return _page(gettext(exc.message, **exc.params), "error", csv_errors=exc.errors), 422
-    return _page(gettext("Đã nhập danh mục: {created} thủ tục mới, {updated} thủ tục được cập nhật, "
-                         "{unchanged} không đổi.", created=report.created, updated=report.updated,
-                         unchanged=report.unchanged))
+        return _refused("import", exc, csv_errors=exc.errors)
+    except DomainError as exc:
+        return _refused("import", exc)
+    return _done("import", gettext("Đã nhập danh mục: {created} thủ tục mới, {updated} thủ tục được cập "
+                                   "nhật, {unchanged} không đổi.", created=report.created,
+                                   updated=report.updated, unchanged=report.unchanged))
 
 
 @bp.post("/calendar")
 @admin_only
 def set_calendar_day():
     """An announced working Saturday or extra day off, on top of the statutory holidays."""
-    form = _form("day", "working", "note")
-    day = check.day(form["day"], "Ngày", field="day", **CALENDAR_RANGE)
-    config.set_calendar_day(current_site(), current_user, day, form["working"] == "1", form["note"])
-    return _saved()
+    def save():
+        form = _form("day", "working", "note")
+        day = check.day(form["day"], "Ngày", field="day", **CALENDAR_RANGE)
+        config.set_calendar_day(current_site(), current_user, day, form["working"] == "1", form["note"])
+    return _attempt("calendar", save, gettext(SAVED))
 
 
 @bp.post("/calendar/<override_id>/delete")
@@ -254,7 +334,7 @@ def set_calendar_day():
 def remove_calendar_day(override_id):
     site = current_site()
     config.remove_calendar_day(site, current_user, get_owned(CalendarOverride, site, override_id))
-    return _saved()
+    return _done("calendar", gettext("Đã xoá ngày khỏi lịch."))
 
 
 @bp.post("/categories/<category_id>/toggle")
@@ -262,7 +342,7 @@ def remove_calendar_day(override_id):
 def toggle_category(category_id):
     category = get_owned(PriorityCategory, current_site(), category_id)
     config.set_category_active(category, current_user, not category.active)
-    return _page(gettext("Đã cập nhật diện ưu tiên."))
+    return _done("categories", gettext("Đã cập nhật diện ưu tiên."))
 
 
 @bp.post("/printers/<kind>/<device_id>/test")
@@ -277,7 +357,7 @@ def test_printer(kind, device_id):
     queue_test_page(site, device.printer_url, name)
     app = current_app._get_current_object()
     after_commit(lambda: wake_print_lines(app))
-    return _page(gettext("Đã gửi trang in thử tới {name}.", name=name))
+    return _done(f"{kind}-{device_id}", gettext("Đã gửi trang in thử tới {name}.", name=name))
 
 
 @bp.post("/printers/<kind>/<device_id>")
@@ -287,9 +367,10 @@ def set_printer(kind, device_id):
     if kind not in DEVICES:
         raise DomainError("Loại thiết bị không hợp lệ.")
     site = current_site()
-    config.set_printer(site, current_user, get_owned(DEVICES[kind], site, device_id),
-                       _form("printer_url")["printer_url"])
-    return _page(gettext("Đã lưu máy in."))
+    device = get_owned(DEVICES[kind], site, device_id)
+    def save():
+        config.set_printer(site, current_user, device, _form("printer_url")["printer_url"])
+    return _attempt(f"{kind}-{device_id}", save, gettext("Đã lưu máy in."))
 
 
 @bp.post("/clock/confirm")
@@ -298,6 +379,6 @@ def confirm_clock_time():
     """The admin checked this machine's time (against central's, when known) and accepts it."""
     site = current_site()
     if clock_check(site.id) is None:
-        return _page(gettext("Giờ hệ thống đang bình thường; không cần xác nhận."))
+        return _done("clock", gettext("Giờ hệ thống đang bình thường; không cần xác nhận."))
     confirm_clock(site.id)
-    return _page(gettext("Đã xác nhận giờ hệ thống."))
+    return _done("clock", gettext("Đã xác nhận giờ hệ thống."))

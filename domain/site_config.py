@@ -14,15 +14,39 @@ from motcua.extensions import db
 from . import DomainError
 from .events import record
 
-AGENCY_CODE = re.compile(r"^[0-9A-Z.]{1,35}$")  # Decision 20/2020/QĐ-TTg identifier
+# The receiving agency's identifier (Decision 20/2020/QĐ-TTg, QCVN 102:2016), at most 35 characters:
+# as dossier codes write it, lowest level first, "000.00.12.H56" (Circular 01/2018 Art. 19); or highest
+# level first, "H55.242" (the form the provincial portals use). The level-1 code is a letter A–Y and
+# two digits.
+AGENCY_CODE = re.compile(r"^(?=.{3,35}$)(?:[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Y][0-9]{2}"
+                         r"|[A-Y][0-9]{2}(?:\.[0-9]{2,3})*)$")
+AGENCY_CODE_EXAMPLE = "000.00.12.H56"
 
 
-def _text(value: str, label: str, limit: int) -> str:
+class ConfigError(DomainError):
+    """A refused setting; `field` names the form field it is about (empty: the form as a whole)."""
+
+    def __init__(self, message: str, field: str = "", **params):
+        super().__init__(message, **params)
+        self.field = field
+
+
+def checked_agency_code(agency_code: str) -> str:
+    """The agency code in capitals, or a ConfigError showing what a real one looks like."""
+    code = "".join((agency_code or "").split()).upper()
+    if not AGENCY_CODE.match(code):
+        raise ConfigError("Mã định danh “{code}” không hợp lệ: mã định danh cơ quan (Quyết định "
+                          "20/2020/QĐ-TTg) có dạng như {example} hoặc H55.242.", "agency_code",
+                          code=(agency_code or "").strip(), example=AGENCY_CODE_EXAMPLE)
+    return code
+
+
+def _text(value: str, label: str, limit: int, field: str = "") -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise DomainError("Hãy nhập {label}.", label=label)
+        raise ConfigError("Hãy nhập {label}.", field, label=label)
     if len(value) > limit:
-        raise DomainError("{label} dài quá {n} ký tự.", label=label, n=limit)
+        raise ConfigError("{label} dài quá {n} ký tự.", field, label=label, n=limit)
     return value
 
 
@@ -37,7 +61,7 @@ def checked_printer_url(url: str) -> str:
         try:
             parse_printer_url(url)
         except PrinterError as exc:
-            raise DomainError(exc.message, **exc.params) from None
+            raise ConfigError(exc.message, "printer_url", **exc.params) from None
     return url
 
 
@@ -55,15 +79,10 @@ def set_printer(site, actor, device: Counter | Kiosk, url: str) -> None:
 
 def update_site(site, actor, name: str, parent_agency: str, kind: str, address: str, agency_code: str):
     """Change the reception point's details (the agency code goes into every dossier code)."""
-    code = (agency_code or "").strip().upper()
-    if not AGENCY_CODE.match(code):
-        raise DomainError(
-            "Mã định danh cơ quan “{code}” không hợp lệ (chữ số, A–Z và dấu chấm, tối đa 35 ký tự).",
-            code=code,
-        )
+    code = checked_agency_code(agency_code)
     if kind not in POINT_KINDS:
-        raise DomainError("Loại điểm tiếp nhận không hợp lệ.")
-    site.name = _text(name, "tên điểm tiếp nhận", 200)
+        raise ConfigError("Loại điểm tiếp nhận không hợp lệ.", "kind")
+    site.name = _text(name, "tên điểm tiếp nhận", 200, "name")
     site.parent_agency = " ".join((parent_agency or "").split())[:200]
     site.address = " ".join((address or "").split())[:300]
     site.kind, site.agency_code = kind, code
@@ -73,14 +92,14 @@ def update_site(site, actor, name: str, parent_agency: str, kind: str, address: 
 
 def save_queue(site, actor, letter: str, name: str, name_en: str, fields: str, queue=None) -> Queue:
     """Add a queue, or rename one; its letter is fixed once tickets carry it."""
-    name = _text(name, "tên hàng đợi", 120)
+    name = _text(name, "tên hàng đợi", 120, "name")
     if queue is None:
         letter = (letter or "").strip().upper()
         if not re.fullmatch(r"[A-Z]", letter):
-            raise DomainError("Chữ cái của hàng đợi phải là một chữ in hoa A–Z.")
+            raise ConfigError("Chữ cái của hàng đợi phải là một chữ in hoa A–Z.", "letter")
         taken = db.session.scalar(select(Queue.id).where(Queue.site_id == site.id, Queue.letter == letter))
         if taken is not None:
-            raise DomainError("Chữ {letter} đã được dùng cho hàng đợi khác.", letter=letter)
+            raise ConfigError("Chữ {letter} đã được dùng cho hàng đợi khác.", "letter", letter=letter)
         queue = Queue(site_id=site.id, letter=letter, is_open=True, sort_order=ord(letter))
         db.session.add(queue)
     created = queue in db.session.new
@@ -103,23 +122,24 @@ def save_counter(site, actor, number: str, queue_ids: list, printer_url: str, co
     """Add a counter or change which queues it calls from."""
     queues = [q for q in db.session.scalars(select(Queue).where(Queue.site_id == site.id))
               if str(q.id) in set(queue_ids)]
-    if not queues:
-        raise DomainError("Hãy chọn ít nhất một hàng đợi cho quầy.")
     if counter is None:
         try:
             value = int(number)
         except (TypeError, ValueError):
-            raise DomainError("Số quầy phải là một số nguyên dương.") from None
+            raise ConfigError("Số quầy phải là một số nguyên dương.", "number") from None
         if not 0 < value < 1000:
-            raise DomainError("Số quầy phải là một số nguyên dương.")
+            raise ConfigError("Số quầy phải là một số nguyên dương.", "number")
         same = select(Counter.id).where(Counter.site_id == site.id, Counter.number == value)
         if db.session.scalar(same) is not None:
-            raise DomainError("Quầy số {n} đã có.", n=value)
+            raise ConfigError("Quầy số {n} đã có.", "number", n=value)
+    if not queues:
+        raise ConfigError("Hãy chọn ít nhất một hàng đợi cho quầy.", "queue_ids")
+    url = checked_printer_url(printer_url)
+    if counter is None:
         # officer_id given, not left unset: the event guard compares it once the page reloads the row
         counter = Counter(site_id=site.id, number=value, name=f"Quầy {value}", is_open=False,
                           officer_id=None)
         db.session.add(counter)
-    url = checked_printer_url(printer_url)
     created = counter in db.session.new
     change = [] if created else [name for name, same in (
         ("queues", {q.id for q in counter.queues} == {q.id for q in queues}),
@@ -137,9 +157,9 @@ def save_counter(site, actor, number: str, queue_ids: list, printer_url: str, co
 def add_kiosk(site, actor, code: str, name: str, printer_url: str) -> Kiosk:
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{1,20}", code):
-        raise DomainError("Mã kiosk chỉ gồm chữ, số và dấu gạch ngang (tối đa 20 ký tự).")
+        raise ConfigError("Mã kiosk chỉ gồm chữ, số và dấu gạch ngang (tối đa 20 ký tự).", "code")
     if db.session.scalar(select(Kiosk.id).where(Kiosk.site_id == site.id, Kiosk.code == code)) is not None:
-        raise DomainError("Mã kiosk {code} đã có.", code=code)
+        raise ConfigError("Mã kiosk {code} đã có.", "code", code=code)
     kiosk = Kiosk(site_id=site.id, code=code, name=" ".join((name or "").split())[:120],
                   printer_url=checked_printer_url(printer_url))
     db.session.add(kiosk)
@@ -163,7 +183,7 @@ def calendar_day_id(site_id, day) -> uuid.UUID:
 def set_calendar_day(site, actor, day, working: bool, note: str) -> CalendarOverride:
     """Record an announced swap, make-up Saturday or local closure (replaces that day's entry)."""
     if day is None:
-        raise DomainError("Hãy nhập ngày (dd/mm/yyyy).")
+        raise ConfigError("Hãy nhập ngày (dd/mm/yyyy).", "day")
     row = db.session.scalars(select(CalendarOverride).where(CalendarOverride.site_id == site.id,
                                                             CalendarOverride.day == day)).first()
     if row is None:  # the day is the aggregate: set again after a removal, it is the same record
@@ -179,3 +199,27 @@ def remove_calendar_day(site, actor, row: CalendarOverride) -> None:
     """Drop a day's override: the statutory calendar applies to it again."""
     record("calendar.removed", row, actor=actor, deleted=True)
     db.session.delete(row)
+
+
+def set_hours(site, actor, hours: dict) -> None:
+    """Change the opening hours, the kiosk's cut-off and the collect note (checked by
+    domain.opening_hours.checked_hours); central's tracking page shows them once synced."""
+    site.hours = hours
+    if _changed(site):
+        record("site.updated", site, actor=actor, context={"change": "hours"})
+
+
+PHONE = re.compile(r"^\+?[0-9 .()-]{6,40}$")
+
+
+def set_phone(site, actor, phone: str) -> None:
+    """Change the office's phone number that the tracking page gives citizens (may be empty)."""
+    from .validation import InvalidInput
+
+    phone = " ".join((phone or "").split())
+    if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
+        raise InvalidInput("Số điện thoại “{phone}” không hợp lệ (chữ số, dấu cách, + . - ( )).",
+                           field="phone", phone=phone[:40])
+    site.phone = phone
+    if _changed(site):
+        record("site.updated", site, actor=actor, context={"change": "phone"})
