@@ -79,7 +79,8 @@ def snapshot(name: str, row) -> dict:
 def snapshot_values(name: str, values: dict, links: dict | None = None) -> dict:
     """The JSON snapshot of a row given as column values (the grouped ticket path's Core rows)."""
     entity = ENTITIES[name]
-    data = {column.name: _to_json(column, values.get(column.name)) for column in entity.table.columns}
+    data = {column.name: _to_json(column, values.get(column.name)) for column in entity.table.columns
+            if column.name not in entity.derived}
     for link in entity.links:
         data[link] = sorted(str(v) for v in (links or {}).get(link, ()))
     if entity.personal:
@@ -103,6 +104,8 @@ def _unsealed(name: str, data: dict) -> dict:
         subject = subject_of(name, {key: _from_json(entity.table.c[key], data.get(key))
                                     for key in ("id", entity.parent)})
         data.update(personal_data.unseal(subject, name, sealed))
+    for column, derive in entity.derived.items():  # never carried: rebuilt from what was
+        data[column] = derive(data)
     return data
 
 
