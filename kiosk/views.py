@@ -8,6 +8,7 @@ from sqlalchemy import select
 from domain import DomainError
 from domain.ids import request_key
 from domain.issuance import IssueOutcome, TicketRequest, issue_line
+from domain.opening_hours import hours_text, kiosk_closed, parse_hours
 from domain.printer_status import printer_down
 from domain.printing import latest_job_for_ticket
 from domain.site import current_site, current_site_id, find_kiosk, get_owned, priority_categories, site_queues
@@ -37,7 +38,13 @@ def home():
     waiting = {q.id: queue_outlook(q, priority=False) for q in queues if q.is_open}
     kiosk = _kiosk(site)
     return render("kiosk/home.html", "kiosk/partials/_home.html", site=site, queues=queues,
-                  waiting=waiting, kiosk=kiosk, printer_down=printer_down(site, kiosk and kiosk.printer_url))
+                  waiting=waiting, kiosk=kiosk, printer_down=printer_down(site, kiosk and kiosk.printer_url),
+                  closed=kiosk_closed(site.id), hours=hours_text(parse_hours(site.hours)))
+
+
+def _closed_screen(site, closed):
+    """Outside the opening hours: why no ticket now, when again, and the hours (never a ticket)."""
+    return render("kiosk/closed.html", "kiosk/partials/_closed.html", site=site, closed=closed)
 
 
 @bp.get("/queues/<queue_id>")
@@ -45,6 +52,9 @@ def choose_priority(queue_id):
     """Second step: priority or not, then the ticket. The form carries a one-use key."""
     site = current_site()
     queue = get_owned(Queue, site, queue_id)
+    closed = kiosk_closed(site.id)
+    if closed is not None:
+        return _closed_screen(site, closed)
     if not queue.is_open:
         raise DomainError("Hàng đợi “{name}” đang tạm dừng phát số.", name=queue.name)
     return render("kiosk/priority.html", "kiosk/partials/_priority.html", site=site, queue=queue,
@@ -68,6 +78,9 @@ def take_ticket():
     """
     if request.args.get("k"):
         session["kiosk"] = request.args["k"]
+    closed = kiosk_closed(current_site_id())  # the schedule is kept per process: no rows loaded
+    if closed is not None:
+        return _closed_screen(current_site(), closed)
     ticket_request = TicketRequest(
         queue_id=request.form.get("queue_id", ""),
         priority_code=(request.form.get("priority") or "").strip()[:30],
