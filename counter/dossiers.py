@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from domain.clock import utcnow
 from domain.dossiers import (
     CHANNELS,
     REUSABLE,
+    IntakeRefused,
     card_values,
     fill_from_previous,
     receive_dossier,
@@ -36,6 +37,7 @@ from motcua.web import render
 from motcua.worker import wake_print_lines
 from sync.site import public_base_url as site_public_base_url
 
+from . import intake as form_helpers
 from .access import enforce_session, roles_required
 from .scan import staff_message
 from .views import my_counter
@@ -82,12 +84,11 @@ INTAKE_TEXT = {
     "reasons": ("Lý do từ chối", 2000, "lines"),
 }
 DECISIONS = ("receive", "supplement", "refuse")
+ID_MISMATCH = ("Số định danh không khớp với ngày sinh hoặc giới tính đã nhập. Hãy đối chiếu với thẻ, sửa nếu "
+               "nhập sai, rồi đánh dấu “Tôi đã đối chiếu với thẻ”.")
 
 
-def _procedures(site):
-    return list(db.session.scalars(
-        select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
-        .order_by(Procedure.field, Procedure.name)))
+INTAKE_LIMITS = {name: limit for name, (_label, limit, _kind) in INTAKE_TEXT.items()}
 
 
 @bp.get("", strict_slashes=False)
@@ -109,6 +110,7 @@ def index():
 @bp.get("/new")
 @staff_only
 def new():
+    """Mẫu 01 to fill; from a ticket, its queue's procedures only, unless all are asked for."""
     site = current_site()
     ticket = None
     if request.args.get("ticket"):
@@ -116,8 +118,9 @@ def new():
     procedure = None
     if request.args.get("procedure_id"):
         procedure = get_owned(Procedure, site, request.args["procedure_id"])
-    return render("dossiers/new.html", "dossiers/new.html", site=site, ticket=ticket,
-                  procedures=_procedures(site), procedure=procedure, values={}, channels=CHANNELS)
+    context = form_helpers.form_context(site, ticket=ticket, procedure=procedure, limits=INTAKE_LIMITS,
+                                        show_all=request.args.get("all_procedures") == "1")
+    return form_helpers.intake_page(context)
 
 
 @bp.get("/checklist")
@@ -127,7 +130,7 @@ def checklist():
     site = current_site()
     procedure = get_owned(Procedure, site, request.args.get("procedure_id", ""))
     return render("dossiers/partials/_checklist.html", "dossiers/partials/_checklist.html",
-                  procedure=procedure, channels=CHANNELS, values={})
+                  procedure=procedure, channels=CHANNELS, values={}, errors={}, limits=INTAKE_LIMITS)
 
 
 @bp.post("/scan-card")
@@ -136,8 +139,8 @@ def scan_card():
     """Fill the applicant from a scanned ID card, or from the citizen's last dossier by ID number."""
     site = current_site()
     payload = request.form.get("card_payload", "")
-    values = {key: request.form.get(key, "") for key in request.form if key.startswith("applicant_")}
-    message, level = None, "info"
+    values = _applicant_values(request.form)
+    message, level, errors = None, "info", {}
     if payload.strip():
         # The same checks as a scan anywhere on the screen: garbled, mojibake and oversized are refused.
         result = card_scan(payload)
@@ -146,18 +149,37 @@ def scan_card():
         card = result.card
         values.update(card_values(card))
         message = gettext("Đã đọc thẻ Căn cước của {name}.", name=card.full_name)
+        if len(card.full_name) > INTAKE_LIMITS["applicant_name"]:
+            errors["applicant_name"] = gettext(
+                "Họ tên trên thẻ có {length} ký tự, dài hơn {n} ký tự hồ sơ lưu được: hãy báo quản trị, "
+                "không cắt bớt tên.", length=len(card.full_name), n=INTAKE_LIMITS["applicant_name"])
     reused = fill_from_previous(site, values)
     if reused:
         message = (message + " " if message else "") + gettext(
             "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
     elif not payload.strip():
         message = gettext("Chưa có hồ sơ nào của số định danh này.")
-    return _applicant(values, message, level)
+    return _applicant(values, message, level, errors=errors)
 
 
-def _applicant(values, message, level, status=200):
+@bp.post("/applicant-check")
+@staff_only
+def applicant_check():
+    """The warning beside the ID number when it contradicts the birth date or gender typed."""
+    values = _applicant_values(request.form)
+    return render("dossiers/partials/_id_warning.html", "dossiers/partials/_id_warning.html",
+                  values=values, mismatch=form_helpers.applicant_mismatch(values), errors={})
+
+
+def _applicant_values(form) -> dict:
+    return {key: form.get(key, "") for key in form
+            if key.startswith("applicant_") or key == "id_card_checked"}
+
+
+def _applicant(values, message, level, status=200, errors=None):
     response = render("dossiers/partials/_applicant.html", "dossiers/partials/_applicant.html",
-                      values=values, message=message, level=level)
+                      values=values, message=message, level=level, errors=errors or {},
+                      limits=INTAKE_LIMITS, mismatch=form_helpers.applicant_mismatch(values))
     return response, status
 
 
@@ -166,26 +188,43 @@ def _applicant(values, message, level, status=200):
 def create():
     """Receive (Mẫu 01), ask for more papers (Mẫu 02) or refuse (Mẫu 03) — the officer decides.
 
-    A refusal shows the form again with everything the officer typed, and the reason on top.
+    A refusal shows the form again with everything the officer typed, each message beside its field.
+    From a ticket served at this counter, the ticket is finished too unless the officer keeps it open.
     """
     site = current_site()
     form = request.form
-    procedure = None
+    procedure = ticket = None
     try:
-        procedure = get_owned(Procedure, site, form.get("procedure_id", ""))
-        dossier = _decide(site, procedure, form)
+        ticket = _form_ticket(site, form)
+        procedure = _chosen_procedure(site, form)
+        dossier = _decide(site, procedure, form, ticket)
     except DomainError as exc:
-        return _intake_again(site, procedure, form, gettext(exc.message, **exc.params), exc.status)
-    return redirect(url_for("dossiers.show", dossier_id=dossier.id), code=303)
+        return _intake_again(site, procedure, ticket, form, exc)
+    if form.get("finish_ticket") == "on":
+        form_helpers.finish_served_ticket(site, ticket, dossier)
+    return form_helpers.see_other(url_for("dossiers.show", dossier_id=dossier.id))
 
 
-def _decide(site, procedure, form):
+def _form_ticket(site, form):
+    return get_owned(Ticket, site, form["ticket_id"]) if form.get("ticket_id") else None
+
+
+def _chosen_procedure(site, form):
+    if not form.get("procedure_id"):
+        raise check.InvalidInput("Hãy chọn thủ tục.", "procedure_id")
+    try:
+        return get_owned(Procedure, site, form["procedure_id"])
+    except DomainError as exc:
+        raise check.InvalidInput(exc.message, "procedure_id", **exc.params) from None
+
+
+def _decide(site, procedure, form, ticket):
     values = _checked_intake(procedure, form)
-    received = {check.whole(i, "Giấy tờ đã nhận", 0, len(procedure.documents) - 1, field="documents")
-                for i in form.getlist("documents")}
-    intake = validate_intake(procedure, values, received)
-    if form.get("ticket_id"):
-        intake.ticket_id = get_owned(Ticket, site, form["ticket_id"]).id
+    intake = validate_intake(procedure, values, _received(procedure, form))
+    if form_helpers.applicant_mismatch(values) and form.get("id_card_checked") != "on":
+        raise IntakeRefused(ID_MISMATCH, "id_card_checked")
+    if ticket is not None:
+        intake.ticket_id = ticket.id
     decision = form.get("decision")
     if decision == "receive":
         return receive_dossier(site, current_user, intake)
@@ -196,42 +235,63 @@ def _decide(site, procedure, form):
     raise check.InvalidInput("Thao tác không hợp lệ.", "decision")
 
 
+def _received(procedure, form) -> set[int]:
+    return {check.whole(i, "Giấy tờ đã nhận", 0, len(procedure.documents) - 1, field="documents")
+            for i in form.getlist("documents")}
+
+
 def _checked_intake(procedure, form) -> dict:
-    """The Mẫu 01 fields, refused at the first one that cannot be real or does not fit its column."""
+    """The Mẫu 01 fields; every one that cannot be real or does not fit its column is refused at once."""
     values = {"channel": form.get("channel", "")[:20]}
+    refused = []
+
+    def checked(name, read):
+        try:
+            values[name] = read()
+        except check.InvalidInput as exc:
+            refused.append(exc)
+            values[name] = ""
+
     for name, (label, limit, kind) in INTAKE_TEXT.items():
         if kind == "name":
-            values[name] = check.person_name(form.get(name), label, limit, field=name,
-                                             required=name == "applicant_name")
+            checked(name, lambda n=name, lb=label, lm=limit: check.person_name(
+                form.get(n), lb, lm, field=n, required=n == "applicant_name"))
         else:
-            values[name] = check.text(form.get(name), label, limit, field=name, multiline=kind == "lines")
+            checked(name, lambda n=name, lb=label, lm=limit, k=kind: check.text(
+                form.get(n), lb, lm, field=n, multiline=k == "lines"))
     for name, message in (("applicant_id_number", "Số định danh cá nhân phải có đúng 12 chữ số."),
                           ("applicant_phone", "Số điện thoại “{phone}” không hợp lệ.")):
         if not values[name].replace(" ", "").replace(".", "").replace("-", "").lstrip("+").isascii():
-            raise check.InvalidInput(message, name, phone=values[name])  # e.g. "٠٩١٢…": not ASCII digits
-    born = check.day(form.get("applicant_birth_date"), "Ngày sinh", field="applicant_birth_date",
-                     latest=local_date(utcnow()))
-    values["applicant_birth_date"] = f"{born:%d/%m/%Y}" if born else ""
-    values["fee"] = str(check.whole(form.get("fee"), "Lệ phí", 0, check.MAX_FEE, field="fee",
-                                    default=procedure.fee, grouped=True))
-    values["sets"] = str(check.whole(form.get("sets"), "Số bộ hồ sơ", 1, 20, field="sets", default=1))
-    values["reused_fields"] = str(check.whole(form.get("reused_fields"), "Số thông tin điền lại", 0,
-                                              len(REUSABLE), field="reused_fields", default=0))
+            refused.append(check.InvalidInput(message, name, phone=values[name]))  # e.g. "٠٩١٢…"
+    checked("applicant_birth_date", lambda: _birth_date(form.get("applicant_birth_date")))
+    checked("fee", lambda: str(check.whole(form.get("fee"), "Lệ phí", 0, check.MAX_FEE, field="fee",
+                                           default=procedure.fee, grouped=True)))
+    checked("sets", lambda: str(check.whole(form.get("sets"), "Số bộ hồ sơ", 1, 20, field="sets", default=1)))
+    checked("reused_fields", lambda: str(check.whole(form.get("reused_fields"), "Số thông tin điền lại", 0,
+                                                     len(REUSABLE), field="reused_fields", default=0)))
+    checked("documents", lambda: _received(procedure, form))
+    if refused:
+        raise form_helpers.IntakeInvalid(refused)
     return values
 
 
-def _intake_again(site, procedure, form, error: str, status: int):
-    """The intake form as the officer left it, with what was refused."""
+def _birth_date(raw) -> str:
+    born = check.day(raw, "Ngày sinh", field="applicant_birth_date", latest=local_date(utcnow()))
+    return f"{born:%d/%m/%Y}" if born else ""
+
+
+def _intake_again(site, procedure, ticket, form, exc: DomainError):
+    """The intake form as the officer left it, each refusal beside its field and listed on top."""
+    db.session.rollback()
     values = {key: form.get(key, "") for key in form if key != "csrf_token"}
     values["documents"] = form.getlist("documents")
-    ticket = None
-    if check.uuid_or_none(form.get("ticket_id")):
+    if ticket is None and check.uuid_or_none(form.get("ticket_id")):
         ticket = db.session.get(Ticket, check.uuid_or_none(form.get("ticket_id")))
         ticket = ticket if ticket is not None and ticket.site_id == site.id else None
-    body = render("dossiers/new.html", "dossiers/new.html", site=site, ticket=ticket,
-                  procedures=_procedures(site), procedure=procedure, values=values, channels=CHANNELS,
-                  error=error)
-    return body, status
+    context = form_helpers.form_context(site, ticket=ticket, procedure=procedure, values=values,
+                                        errors=form_helpers.errors_of(exc), limits=INTAKE_LIMITS,
+                                        show_all=form.get("all_procedures") == "1")
+    return form_helpers.intake_page(context, exc.status)
 
 
 @bp.get("/<dossier_id>")
@@ -239,6 +299,7 @@ def _intake_again(site, procedure, form, error: str, status: int):
 def show(dossier_id):
     site = current_site()
     dossier = get_owned(Dossier, site, dossier_id)
+    g.ticket_done = form_helpers.ticket_done(dossier)  # dossiers/partials/_ticket_done.html
     return _detail(site, dossier)
 
 

@@ -130,3 +130,36 @@ def _gender(raw: str) -> tuple[str, str]:
         return GENDERS[raw.casefold()]
     except KeyError:
         raise CardParseError("Giới tính phải là “Nam” hoặc “Nữ”.", "gender") from None
+
+
+# The 4th digit of a 12-digit personal ID codes century and gender (Circular 59/2021/TT-BCA, Art. 7):
+# 0/1 = 20th century male/female, 2/3 = 21st, 4/5 = 22nd, 6/7 = 23rd, 8/9 = 24th; the 5th and 6th
+# digits are the last two of the birth year.
+FIRST_CENTURY = 1900
+
+
+@dataclass(frozen=True)
+class IdMismatch:
+    """What a personal ID number says against what the officer entered; both empty when they agree."""
+
+    birth_year: int | None = None  # the year (or century) the number implies, when it contradicts
+    gender: str = ""  # "Nam" or "Nữ" as the number implies, when it contradicts
+
+    def __bool__(self) -> bool:
+        return self.birth_year is not None or bool(self.gender)
+
+
+def id_mismatch(id_number: str, born: date | None, gender: str) -> IdMismatch:
+    """Compare a 12-digit ID number's century/gender and year digits with the birth date and gender.
+
+    Nothing to compare (no date, no gender, not 12 ASCII digits) is no mismatch: only a contradiction
+    is reported, and it is a warning for the officer to compare with the card, never a refusal.
+    """
+    if len(id_number or "") != 12 or not _ASCII_DIGITS.fullmatch(id_number):
+        return IdMismatch()
+    code, year_digits = int(id_number[3]), int(id_number[4:6])
+    implied_year = FIRST_CENTURY + 100 * (code // 2) + year_digits
+    year = implied_year if born is not None and born.year != implied_year else None
+    label = GENDERS.get(" ".join((gender or "").split()).casefold(), (None, ""))[1]
+    implied_label = ("Nam", "Nữ")[code % 2]
+    return IdMismatch(birth_year=year, gender=implied_label if label and label != implied_label else "")

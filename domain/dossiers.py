@@ -62,45 +62,69 @@ def clean(value, limit: int = 300) -> str:
     return " ".join(str(value or "").split())[:limit]
 
 
+class IntakeRefused(DomainError):
+    """An intake rule broken; `field` names the form field the message belongs beside."""
+
+    def __init__(self, message: str, field: str, **params):
+        super().__init__(message, **params)
+        self.field = field
+
+
+# Longest value each Mẫu 01 text may hold: the column's length, or the proxy's JSON limits.
+LIMITS = {"applicant_name": 120, "applicant_gender": 10, "applicant_address": 300, "applicant_email": 120,
+          "proxy_name": 120, "proxy_id_number": 20, "proxy_phone": 20, "proxy_address": 300,
+          "proxy_authorisation": 200, "notes": 1000}
+
+
+def fitted(values: dict, key: str) -> str:
+    """The value tidied, refused (never cut) when longer than it may be."""
+    value = " ".join(str(values.get(key) or "").split())
+    if len(value) > LIMITS[key]:
+        raise IntakeRefused("Nội dung dài quá {n} ký tự (đang có {length}).", key, n=LIMITS[key],
+                            length=len(value))
+    return value
+
+
 def validate_intake(procedure: Procedure, values: dict, received: set[int]) -> Intake:
-    """Check the Mẫu 01 fields; raise DomainError naming the first field that is wrong."""
-    name = clean(values.get("applicant_name"), 120)
+    """Check the Mẫu 01 fields; raise IntakeRefused naming the first field that is wrong."""
+    name = fitted(values, "applicant_name")
     if not name:
-        raise DomainError("Hãy nhập họ tên người nộp hồ sơ.")
+        raise IntakeRefused("Hãy nhập họ tên người nộp hồ sơ.", "applicant_name")
     id_number = re.sub(r"\s", "", values.get("applicant_id_number") or "")
-    if not re.fullmatch(r"\d{12}", id_number):
-        raise DomainError("Số định danh cá nhân phải có đúng 12 chữ số.")
+    if not re.fullmatch(r"\d{12}", id_number, re.ASCII):
+        raise IntakeRefused("Số định danh cá nhân phải có đúng 12 chữ số.", "applicant_id_number")
     phone = re.sub(r"[\s.-]", "", values.get("applicant_phone") or "")
     if phone and not PHONE.match(phone):
-        raise DomainError("Số điện thoại “{phone}” không hợp lệ.", phone=phone)
-    email = clean(values.get("applicant_email"), 120)
+        raise IntakeRefused("Số điện thoại “{phone}” không hợp lệ.", "applicant_phone", phone=phone)
+    email = fitted(values, "applicant_email")
     if email and not EMAIL.match(email):
-        raise DomainError("Địa chỉ thư điện tử “{email}” không hợp lệ.", email=email)
+        raise IntakeRefused("Địa chỉ thư điện tử “{email}” không hợp lệ.", "applicant_email", email=email)
     channel = values.get("channel") or "in_person"
     if channel not in CHANNELS:
-        raise DomainError("Kênh nộp hồ sơ không hợp lệ.")
+        raise IntakeRefused("Kênh nộp hồ sơ không hợp lệ.", "channel")
     if channel == "postal" and not procedure.postal_allowed:
-        raise DomainError("Thủ tục này không được nộp qua bưu chính (phải nộp trực tiếp).")
+        raise IntakeRefused("Thủ tục này không được nộp qua bưu chính (phải nộp trực tiếp).", "channel")
     try:
         fee = int(values.get("fee") or procedure.fee)
         sets = int(values.get("sets") or 1)
     except ValueError:
-        raise DomainError("Lệ phí và số bộ hồ sơ phải là số.") from None
+        raise IntakeRefused("Lệ phí và số bộ hồ sơ phải là số.", "fee") from None
     if fee < 0 or not 1 <= sets <= 20:
-        raise DomainError("Lệ phí và số bộ hồ sơ phải là số.")
-    proxy = {key: clean(values.get(f"proxy_{key}"), 200)
+        raise IntakeRefused("Lệ phí và số bộ hồ sơ phải là số.", "fee" if fee < 0 else "sets")
+    proxy = {key: fitted(values, f"proxy_{key}")
              for key in ("name", "id_number", "phone", "address", "authorisation")}
     proxy = proxy if proxy["name"] else {}
     if proxy and not proxy["authorisation"]:
-        raise DomainError("Người nộp thay phải có giấy ủy quyền: hãy ghi tên giấy ủy quyền.")
+        raise IntakeRefused("Người nộp thay phải có giấy ủy quyền: hãy ghi tên giấy ủy quyền.",
+                            "proxy_authorisation")
     documents = [dict(doc, received=index in received) for index, doc in enumerate(procedure.documents)]
     return Intake(
         procedure=procedure, applicant_name=name, applicant_id_number=id_number,
         applicant_birth_date=parse_date(values.get("applicant_birth_date")),
-        applicant_gender=clean(values.get("applicant_gender"), 10),
-        applicant_address=clean(values.get("applicant_address")), applicant_phone=phone,
+        applicant_gender=fitted(values, "applicant_gender"),
+        applicant_address=fitted(values, "applicant_address"), applicant_phone=phone,
         applicant_email=email, proxy=proxy, documents=documents, channel=channel, sets=sets, fee=fee,
-        notes=clean(values.get("notes"), 1000),
+        notes=fitted(values, "notes"),
         reused_fields=min(int(values.get("reused_fields") or 0), len(REUSABLE)),
     )
 
@@ -115,7 +139,7 @@ def parse_date(text) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise DomainError("Ngày “{text}” không đúng dạng dd/mm/yyyy.", text=text)
+    raise IntakeRefused("Ngày “{text}” không đúng dạng dd/mm/yyyy.", "applicant_birth_date", text=text)
 
 
 def missing_documents(intake: Intake) -> list[str]:
@@ -157,8 +181,8 @@ def receive_dossier(site, officer, intake: Intake) -> Dossier:
     """Receive a complete dossier: national code, appointment in working days, log entry."""
     missing = missing_documents(intake)
     if missing:
-        raise DomainError("Hồ sơ còn thiếu: {items}. Hãy in phiếu yêu cầu bổ sung (Mẫu 02).",
-                          items="; ".join(missing))
+        raise IntakeRefused("Hồ sơ còn thiếu: {items}. Hãy in phiếu yêu cầu bổ sung (Mẫu 02).",
+                            "documents", items="; ".join(missing))
     now = utcnow()
     day = local_date(now)
     dossier = _new_dossier(site, officer, intake, "received", now)
@@ -174,9 +198,12 @@ def receive_dossier(site, officer, intake: Intake) -> Dossier:
 
 def request_supplement_at_intake(site, officer, intake: Intake, extra: list[str]) -> Dossier:
     """Mẫu 02 at the counter: list everything missing at once (Decree 61 Art. 15(3))."""
-    missing = missing_documents(intake) + [clean(item) for item in extra if clean(item)]
+    items = [clean(item, 10_000) for item in extra if clean(item)]
+    if any(len(item) > 300 for item in items):
+        raise IntakeRefused("Mỗi giấy tờ cần bổ sung dài tối đa {n} ký tự.", "missing_extra", n=300)
+    missing = missing_documents(intake) + items
     if not missing:
-        raise DomainError("Hãy ghi rõ giấy tờ cần bổ sung.")
+        raise IntakeRefused("Hãy ghi rõ giấy tờ cần bổ sung.", "missing_extra")
     now = utcnow()
     dossier = _new_dossier(site, officer, intake, "incomplete", now)
     dossier.missing = missing
@@ -188,7 +215,7 @@ def refuse_at_intake(site, officer, intake: Intake, reasons: str) -> Dossier:
     """Mẫu 03: the dossier is not accepted, with specific reasons."""
     reasons = clean(reasons, 2000)
     if not reasons:
-        raise DomainError("Hãy ghi rõ lý do từ chối tiếp nhận.")
+        raise IntakeRefused("Hãy ghi rõ lý do từ chối tiếp nhận.", "reasons")
     now = utcnow()
     dossier = _new_dossier(site, officer, intake, "refused_at_intake", now)
     dossier.reasons = reasons
@@ -225,3 +252,17 @@ def fill_from_previous(site, values: dict) -> int:
             reused += 1
     values["reused_fields"] = reused
     return reused
+
+
+def narrowed_procedures(procedures: list, fields, chosen=None) -> tuple[list, bool]:
+    """The procedures of these fields (lĩnh vực), and whether the list was narrowed.
+
+    A queue with no fields, or none that any procedure has, narrows nothing; a procedure already
+    chosen stays in the list so the form never drops it.
+    """
+    if not fields:
+        return procedures, False
+    kept = [p for p in procedures if p.field in fields or (chosen is not None and p.id == chosen.id)]
+    if not kept or len(kept) == len(procedures):
+        return procedures, False
+    return kept, True
