@@ -8,43 +8,58 @@ from sqlalchemy import select
 
 from domain import DomainError
 from domain.clock import fmt_date, fmt_time
-from domain.counters import CLOSED_BY_OFFICER, close_counter, open_counter
+from domain.counters import CLOSED_BY_OFFICER, close_counter, last_takeover, open_counter
 from domain.lifecycle import watch_counts
 from domain.printer_status import devices
 from domain.printing import latest_job_for_ticket, reprint
 from domain.site import current_site, get_owned, site_counters, site_queues
 from domain.tickets import (
-    call_next,
+    confirm_priority,
     current_ticket,
     finish,
+    finish_and_call_next,
     hold,
     mark_no_show,
     recall,
+    reject_priority,
     resume,
     transfer,
 )
 from domain.waiting import held_at_counter, minutes_since, waiting_for_counter
-from models import COUNTER_ROLES, Counter, Queue, StaffUser, Ticket
+from models import COUNTER_ROLES, Counter, LoginAttempt, Queue, StaffUser, Ticket
 from motcua.extensions import db
-from motcua.i18n import gettext
-from motcua.transactions import after_commit
-from motcua.web import passive, render
+from motcua.i18n import gettext, gettext_noop
+from motcua.transactions import after_commit, own_writes, write_transaction
+from motcua.web import passive, render, wants_fragment
 from motcua.worker import wake_print_lines
 from sync import site as sync_site
 
 from .access import enforce_session, roles_required
+from .auth import _authenticate, _wait_message, login_wait
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 bp.before_request(enforce_session)
 staff_only = roles_required(*COUNTER_ROLES)
+# Each action on a ticket, and what the workspace says once it is done (announced: role=status).
 TICKET_ACTIONS = {
-    "recall": recall,
-    "no-show": mark_no_show,
-    "hold": hold,
-    "resume": resume,
-    "finish": finish,
+    "recall": (recall, gettext_noop("Đã gọi lại số {code} (lần {n}).")),
+    "no-show": (mark_no_show, gettext_noop("Đã ghi số {code} vắng mặt.")),
+    "hold": (hold, gettext_noop("Đã tạm giữ số {code}.")),
+    "resume": (resume, gettext_noop("Đang phục vụ tiếp số {code}.")),
+    "finish": (finish, gettext_noop("Đã kết thúc số {code}.")),
+    "priority-confirm": (confirm_priority, gettext_noop("Đã xác nhận số {code} thuộc đối tượng ưu tiên.")),
+    "priority-reject": (reject_priority,
+                        gettext_noop("Đã ghi nhận số {code} không đúng đối tượng ưu tiên.")),
 }
 DISPLACED = "Quầy số {n} đã được {name} tiếp nhận. Bạn không còn làm việc tại quầy này; hãy chọn quầy khác."
+DISPLACED_BECAUSE = gettext_noop(
+    "Quầy số {n} đã được {name} tiếp nhận (lý do: {reason}). Bạn không còn làm việc tại quầy này; "
+    "hãy chọn quầy khác.")
+DISPLACED_CONFIRMED = gettext_noop(
+    "Quầy số {n} đã được {name} tiếp nhận, {supervisor} xác nhận (lý do: {reason}). Bạn không còn làm "
+    "việc tại quầy này; hãy chọn quầy khác.")
+TAKEOVER_CONFIRMERS = frozenset({"supervisor", "admin"})  # may confirm another officer's takeover
+REASON_MAX = 200  # the event's context keeps this much
 
 
 def sync_badge(link: sync_site.Status | None = None) -> dict | None:
@@ -70,9 +85,19 @@ def my_counter(site) -> Counter | None:
     if counter is None or counter.site_id != site.id or counter.officer_id != current_user.id:
         session.pop("counter_id", None)
         if counter is not None and counter.officer_id is not None:
-            session["displaced"] = {"n": counter.number, "name": _officer_name(counter)}
+            session["displaced"] = {"n": counter.number, "name": _officer_name(counter),
+                                    **last_takeover(counter)}
         return None
     return counter
+
+
+def _displaced(displaced: dict) -> tuple[str, dict]:
+    """The message telling an officer who took their counter (and who confirmed it, and why)."""
+    if displaced.get("supervisor"):
+        return DISPLACED_CONFIRMED, displaced
+    if displaced.get("reason"):
+        return DISPLACED_BECAUSE, displaced
+    return DISPLACED, displaced
 
 
 def _officer_name(counter: Counter) -> str:
@@ -85,7 +110,8 @@ def _require_counter(site) -> Counter:
     if counter is None:
         displaced = session.get("displaced")
         if displaced:
-            raise DomainError(DISPLACED, **displaced)
+            message, params = _displaced(displaced)
+            raise DomainError(message, **params)
         raise DomainError("Bạn chưa chọn quầy hoặc quầy đã được người khác nhận. Hãy chọn lại quầy.")
     return counter
 
@@ -118,13 +144,17 @@ def index():
     counter = my_counter(site)
     if counter is None:
         return _choose(site)
-    return _workspace(site, counter)
+    return _workspace(site, counter, session.pop("counter_notice", None))
 
 
-def _choose(site, confirm: Counter | None = None):
-    """The counters to sit at; `confirm` asks before taking one another officer is using."""
+def _choose(site, confirm: Counter | None = None, typed: dict | None = None, errors: dict | None = None):
+    """The counters to sit at; `confirm` asks before taking one another officer is using (with a
+    supervisor's confirmation unless this officer is one), `typed` and `errors` by field."""
     displaced = session.pop("displaced", None)
-    message = gettext(DISPLACED, **displaced) if displaced else None
+    message = None
+    if displaced:
+        text, params = _displaced(displaced)
+        message = gettext(text, **params)
     counters = site_counters(site)
     busy = {c.officer_id for c in counters if c.officer_id is not None and c.officer_id != current_user.id}
     names = dict(db.session.execute(
@@ -132,25 +162,66 @@ def _choose(site, confirm: Counter | None = None):
     return render("counter/choose.html", "counter/choose.html", site=site, counters=counters,
                   occupants={c.id: names.get(c.officer_id) for c in counters if c.officer_id in busy},
                   message=message, confirm=confirm,
-                  occupant=names.get(confirm.officer_id) if confirm is not None else None)
+                  occupant=names.get(confirm.officer_id) if confirm is not None else None,
+                  needs_supervisor=current_user.role not in TAKEOVER_CONFIRMERS,
+                  typed=typed or {}, errors=errors or {})
 
 
 @bp.post("/select")
+@own_writes  # a supervisor's password is checked (~100 ms) outside the writer queue
 @staff_only
 def select_counter():
     """Sit at a counter: it opens, and its queues' estimates count it.
 
-    A counter another officer is using is taken only once confirmed; the takeover is an event.
+    A counter another officer is using is taken only once confirmed — by a supervisor of this site
+    with their password, unless the officer is a supervisor — with a reason; the takeover is an event.
     """
     site = current_site()
     counter = get_owned(Counter, site, request.form.get("counter_id", ""))
-    occupied = counter.officer_id is not None and counter.officer_id != current_user.id
-    if occupied and request.form.get("take_over") != "1":
-        return _choose(site, confirm=counter)
-    open_counter(counter, current_user._get_current_object())
+    officer = current_user._get_current_object()
+    typed = {"supervisor": request.form.get("supervisor", "").strip().lower()[:60],
+             "reason": " ".join(request.form.get("reason", "").split())}
+    confirmed_by, reason = None, ""
+    if counter.officer_id is not None and counter.officer_id != officer.id:
+        if request.form.get("take_over") != "1":
+            return _choose(site, confirm=counter)
+        confirmed_by, errors = _confirm_takeover(officer, typed)
+        if errors:  # 200: a failed password check must be committed for the throttle to count it
+            return _choose(site, confirm=counter, typed=typed, errors=errors)
+        reason = typed["reason"]
+    with write_transaction():
+        open_counter(counter, officer, confirmed_by=confirmed_by, reason=reason)
     session["counter_id"] = str(counter.id)
     session.pop("displaced", None)
     return redirect(url_for("counter.index"), code=303)
+
+
+def _confirm_takeover(officer, typed: dict) -> tuple[StaffUser | None, dict]:
+    """Who confirms `officer`'s takeover (None when the officer is a supervisor) and the errors by
+    field; the supervisor's password is checked and throttled as a login is, without logging in."""
+    errors = {}
+    needs_supervisor = officer.role not in TAKEOVER_CONFIRMERS
+    if len(typed["reason"]) > REASON_MAX:
+        errors["reason"] = gettext("Lý do dài quá {n} ký tự.", n=REASON_MAX)
+    elif needs_supervisor and not typed["reason"]:
+        errors["reason"] = gettext("Hãy nhập lý do tiếp nhận quầy.")
+    if needs_supervisor and not typed["supervisor"]:
+        errors["supervisor"] = gettext("Hãy nhập tên đăng nhập của người giám sát.")
+    if errors or not needs_supervisor:
+        return None, errors
+    ip = (request.remote_addr or "?")[:45]
+    wait = login_wait(typed["supervisor"], ip)
+    if wait:
+        return None, {"supervisor_password": _wait_message(wait)}
+    user, error = _authenticate(typed["supervisor"], request.form.get("supervisor_password", ""))
+    with write_transaction():
+        db.session.add(LoginAttempt(username=typed["supervisor"], ip=ip, success=user is not None))
+    if error:
+        return None, {"supervisor_password": error}
+    if user.role not in TAKEOVER_CONFIRMERS:
+        return None, {"supervisor": gettext("{name} không phải giám sát hoặc quản trị của điểm này; "
+                                            "hãy mời người giám sát xác nhận.", name=user.full_name)}
+    return user, {}
 
 
 @bp.post("/release")
@@ -181,12 +252,29 @@ def waiting():
 @bp.post("/call-next")
 @staff_only
 def call_next_ticket():
+    """Finish the ticket being served (if any) and call the next citizen, in one step.
+
+    From the workspace (htmx) the workspace answers; a plain form elsewhere (the dossier page) is
+    sent back to the workspace, which shows the same message.
+    """
     site = current_site()
     counter = _require_counter(site)
-    ticket = call_next(counter, current_user)
-    if ticket is None:
-        return _workspace(site, counter, gettext("Không có công dân nào đang chờ."))
-    return _workspace(site, counter, called=ticket)
+    step = finish_and_call_next(counter, current_user)
+    message = _next_message(step)
+    if not wants_fragment():
+        session["counter_notice"] = message
+        return redirect(url_for("counter.index"), code=303)
+    return _workspace(site, counter, message, called=step.called)
+
+
+def _next_message(step) -> str:
+    if step.finished and step.called:
+        return gettext("Đã kết thúc {done}; đang gọi {code}.", done=step.finished.code, code=step.called.code)
+    if step.finished:
+        return gettext("Đã kết thúc {done}. Không có công dân nào đang chờ.", done=step.finished.code)
+    if step.called:
+        return gettext("Đang gọi số {code}.", code=step.called.code)
+    return gettext("Không có công dân nào đang chờ.")
 
 
 @bp.post("/tickets/<ticket_id>/<action>")
@@ -201,11 +289,11 @@ def ticket_action(ticket_id, action):
         return _workspace(site, counter, gettext("Đã chuyển số {code}.", code=ticket.code))
     if action == "reprint":
         return _reprint(site, counter, ticket)
-    operation = TICKET_ACTIONS.get(action)
+    operation, done = TICKET_ACTIONS.get(action, (None, None))
     if operation is None:
         raise DomainError("Thao tác không hợp lệ.")
     operation(ticket, counter, current_user)
-    return _workspace(site, counter)
+    return _workspace(site, counter, gettext(done, code=ticket.code, n=ticket.call_count))
 
 
 def _transfer_target(site):
