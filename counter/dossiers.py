@@ -58,8 +58,20 @@ STEPS = {
     "stop": lambda s, d, o, f: lifecycle.stop(s, d, o, f.get("reason", "")),
     "late-reason": lambda s, d, o, f: lifecycle.note_late_reason(s, d, o, f.get("reason", "")),
     "reschedule": lambda s, d, o, f: lifecycle.reschedule(s, d, o, f.get("reason", ""),
-                                                          check.day(f.get("new_date"), "Ngày hẹn mới")),
+                                                          check.day(f.get("new_date"), "Ngày hẹn mới",
+                                                                    field="new_date")),
 }
+# Acts that cannot be undone (lifecycle.IRREVERSIBLE): checked first, done only once the officer confirms.
+CONFIRM = {
+    "return": (lambda s, d, f: lifecycle.check_return(
+        s, d, f.get("collected_by", ""), f.get("id_checked") == "on", f.get("proxy_name", ""),
+        f.get("authorisation", "")), "Xác nhận trả kết quả hồ sơ {code}? Việc này không hoàn tác được."),
+    "refuse": (lambda s, d, f: lifecycle.check_refuse(s, d, f.get("reasons", "")),
+               "Xác nhận từ chối giải quyết hồ sơ {code}? Việc này không hoàn tác được."),
+    "stop": (lambda s, d, f: lifecycle.check_stop(s, d, f.get("reason", "")),
+             "Xác nhận dừng giải quyết hồ sơ {code}? Việc này không hoàn tác được."),
+}
+COLLECTED_BY = {"applicant": "Người nộp nhận", "proxy": "Người khác nhận thay"}
 # What each step's form may hold: (label, limit, multiline); every other field is refused unread.
 STEP_TEXT = {"agency": ("Cơ quan giải quyết", 200, False), "items": ("Giấy tờ cần bổ sung", 2000, True),
              "reason": ("Lý do", 2000, True), "note": ("Ghi chú", 1000, True),
@@ -303,22 +315,58 @@ def show(dossier_id):
     return _detail(site, dossier)
 
 
-def _detail(site, dossier, message=None, level="info"):
+def _detail(site, dossier, message=None, level="info", state=None, confirm=None):
+    """The dossier with the steps it allows; `state` is a refused step's typed values and message,
+    `confirm` the irreversible step waiting for the officer's confirmation."""
     return render("dossiers/show.html", "dossiers/partials/_detail.html", site=site, dossier=dossier,
                   history=staff_history(dossier), labels=lifecycle.STATUS_LABELS, channels=CHANNELS,
-                  message=message, level=level)
+                  allowed=lifecycle.allowed_steps(site, dossier), form_labels=lifecycle.FORM_LABELS,
+                  slip_labels=lifecycle.SLIP_LABELS, message=message, level=level, state=state,
+                  confirm=confirm)
 
 
 @bp.post("/<dossier_id>/steps/<step>")
 @staff_only
 def step(dossier_id, step):
+    """One legal step. An act that cannot be undone is checked, then shown back for confirmation
+    (a server-rendered second form, no browser dialog) and done only when posted with confirmed=yes."""
     site = current_site()
     dossier = get_owned(Dossier, site, dossier_id)
     operation = STEPS.get(step)
     if operation is None:
         raise DomainError("Thao tác không hợp lệ.")
-    operation(site, dossier, current_user, _checked_step_form(request.form))
+    try:
+        values = _checked_step_form(request.form)
+        if step in CONFIRM and request.form.get("confirmed") != "yes":
+            checked, question = CONFIRM[step]
+            checked(site, dossier, values)
+            confirm = {"step": step, "question": gettext(question, code=dossier.code),
+                       "values": {name: value for name, value in values.items() if value},
+                       "summary": _summary(values)}
+            return _detail(site, dossier, confirm=confirm)
+        operation(site, dossier, current_user, values)
+    except DomainError as exc:
+        return _step_refused(site, dossier_id, step, exc)
     return _detail(site, dossier, gettext("Đã cập nhật hồ sơ {code}.", code=dossier.code))
+
+
+def _step_refused(site, dossier_id, step, exc: DomainError):
+    """The dossier again, the message beside the field it is about, what was typed still in the form."""
+    db.session.rollback()
+    dossier = get_owned(Dossier, site, dossier_id)
+    text = gettext(exc.message, **exc.params)
+    field = getattr(exc, "field", "")
+    typed = {name: request.form.get(name, "") for name in STEP_TEXT}
+    state = {"step": step, "values": typed, "field": field, "message": text}
+    return _detail(site, dossier, None if field else text, "error", state=state), exc.status
+
+
+def _summary(values: dict) -> list[tuple[str, str]]:
+    """What the officer typed for an irreversible step, as (label, value) lines to confirm."""
+    lines = [(STEP_TEXT["collected_by"][0], COLLECTED_BY[values["collected_by"]])] \
+        if values.get("collected_by") in COLLECTED_BY else []
+    return lines + [(STEP_TEXT[name][0], value) for name, value in values.items()
+                    if value and name not in ("collected_by", "id_checked")]
 
 
 def _checked_step_form(form) -> dict:

@@ -21,12 +21,15 @@ def calendar_for(site) -> WorkCalendar:
 
 
 def due_from(calendar: WorkCalendar, received_utc: datetime, procedure) -> datetime:
-    """The appointment (naive UTC, as stored) for a complete dossier received at `received_utc`."""
+    """The appointment (naive UTC, as stored) for a complete dossier received at `received_utc`,
+    counted from the next working day when received after 15:00 and the procedure keeps the 15:00 rule."""
     local = to_local(received_utc)
+    cutoff = procedure.cutoff_applies
     if procedure.same_day:
-        due = calendar.due_at(local, same_day=True)
+        due = calendar.due_at(local, same_day=True, cutoff=cutoff)
     else:
-        due = calendar.due_at(local, days=procedure.deadline_days, hours=procedure.deadline_hours)
+        due = calendar.due_at(local, days=procedure.deadline_days, hours=procedure.deadline_hours,
+                              cutoff=cutoff)
     return due.astimezone(UTC).replace(tzinfo=None)
 
 

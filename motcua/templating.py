@@ -3,6 +3,7 @@
 from flask import Flask, request
 
 from domain.clock import fmt_date, fmt_datetime, fmt_time
+from domain.procedure_facts import procedure_facts
 from domain.receipts import KIND_LABELS
 from models import JOB_STATUSES
 
@@ -11,7 +12,7 @@ from .i18n import current_language, gettext
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=gettext, current_language=current_language, job_labels=JOB_STATUSES,
-                                 kind_labels=KIND_LABELS)
+                                 kind_labels=KIND_LABELS, procedure_facts=procedure_facts)
     app.jinja_env.filters.update(date=fmt_date, time=fmt_time, datetime=fmt_datetime)
 
     @app.context_processor

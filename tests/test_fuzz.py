@@ -29,7 +29,7 @@ PROCEDURE = ["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "co_quan", "thoi_han_ngay"
              "trong_ngay", "ap_dung_15h", "le_phi", "ghi_chu_le_phi", "giay_to", "chi_nop_truc_tiep",
              "cho_phep_buu_chinh", "dang_ap_dung"]
 STEP = ["agency", "items", "reason", "note", "collected_by", "id_checked", "proxy_name", "authorisation",
-        "reasons", "new_date"]
+        "reasons", "new_date", "confirmed"]
 # endpoint → the form fields (POST) or query arguments (GET) it reads; "file" is an upload.
 FIELDS = {
     "index": [], "static": [], "set_language": ["next"], "auth.login": ["username", "password", "next"],
