@@ -102,7 +102,8 @@ _STRING = {"type": "string", "maxLength": 200}
 _TYPES = [
     # The reception point and its configuration
     _t("site.created", "site", ["reception_point"], "A reception point was set up.", creates=True),
-    _t("site.updated", "site", ["reception_point"], "Its name, agency code, kind or address changed."),
+    _t("site.updated", "site", ["reception_point"],
+       "Its name, agency code, kind, address, phone or opening hours changed.", context={"change": _STRING}),
     _t("queue.created", "queue", ["queue"], "A queue (a letter per group of fields) was added.",
        creates=True),
     _t("queue.updated", "queue", ["queue"], "A queue's name or fields changed."),

@@ -83,6 +83,7 @@ MATRIX = {
     ("admin.import_procedures", "POST"): ADMIN, ("admin.set_calendar_day", "POST"): ADMIN,
     ("admin.remove_calendar_day", "POST"): ADMIN, ("admin.toggle_category", "POST"): ADMIN,
     ("admin.test_printer", "POST"): ADMIN, ("admin.set_printer", "POST"): ADMIN,
+    ("hours.edit", "GET"): ADMIN, ("hours.save", "POST"): ADMIN,
     ("supervisor.index", "GET"): SUPERVISION, ("supervisor.figures", "GET"): SUPERVISION,
     ("supervisor.dossiers", "GET"): SUPERVISION,
     ("reports.index", "GET"): SUPERVISION, ("reports.weekly_pdf", "GET"): SUPERVISION,
