@@ -294,3 +294,17 @@ def form_values(hours: Hours) -> dict:
 
     return {"weekday": text(hours.weekday), "saturday": text(hours.saturday),
             "cutoff_minutes": str(hours.cutoff_minutes), "collect_note": hours.collect_note}
+
+
+# ---- The office on the tracking page ------------------------------------------------------------
+
+def office_card(site_id) -> dict | None:
+    """Where a dossier's result is collected: the reception point's name, address, phone, hours and
+    what to bring — at a site, or at central from the row its events synced."""
+    site = db.session.get(ReceptionPoint, site_id)
+    if site is None:
+        return None
+    hours = parse_hours(site.hours)
+    return {"name": site.name, "parent_agency": site.parent_agency, "address": site.address,
+            "phone": site.phone, "phone_link": "".join(c for c in site.phone if c.isdigit() or c == "+"),
+            "hours": hours_text(hours), "collect_note": hours.collect_note}

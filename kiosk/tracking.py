@@ -10,6 +10,7 @@ may simply not have sent it yet (see _awaited).
 from flask import Blueprint, current_app, request, session
 
 from domain.clock import fmt_date, fmt_time, utcnow
+from domain.opening_hours import office_card
 from domain.site import current_site, find_kiosk
 from domain.tracking import find_for_tracking, may_still_arrive, normalised, public_view, split_scanned_url
 from motcua.extensions import limiter
@@ -55,15 +56,15 @@ def track(code):
     check = request.args.get("k", "") or request.args.get("K", "")
     dossier = find_for_tracking(code, check)
     if dossier is not None:
-        return _page(view=public_view(dossier))
+        return _page(view=public_view(dossier), office=office_card(dossier.site_id))
     return _page(awaited=_awaited(code, check)), 404
 
 
-def _page(view=None, awaited=None):
+def _page(view=None, awaited=None, office=None):
     # The language switch returns to this URL, so it is left out of the answer that finds nothing:
     # that page must be the same bytes whatever was asked. It says it in English too instead.
     response = render("tracking/page.html", "tracking/partials/_result.html", view=view, awaited=awaited,
-                      switch_language=bool(view or awaited), not_found_en=EN[NOT_FOUND])
+                      office=office, switch_language=bool(view or awaited), not_found_en=EN[NOT_FOUND])
     response.headers["Cache-Control"] = "no-store"  # a dossier's state, behind its check: no proxy keeps it
     return response
 
@@ -94,4 +95,4 @@ def lookup():
     view = public_view(dossier) if dossier else None
     status = 200 if view else 404
     return render("tracking/lookup.html", "tracking/partials/_lookup_form.html", looked_up=True,
-                  view=view), status
+                  view=view, office=office_card(dossier.site_id) if dossier else None), status

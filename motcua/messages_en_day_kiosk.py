@@ -35,4 +35,31 @@ EN_DAY_KIOSK = {
     "Ghi chú khi nhận kết quả": "Note on collecting the result",
     "Số điện thoại “{phone}” không hợp lệ (chữ số, dấu cách, + . - ( )).":
         "The phone number “{phone}” is not valid (digits, spaces, + . - ( )).",
+    # The admin's hours screen (templates/admin/hours.html, partials/_hours.html)
+    "Giờ làm việc": "Working hours",
+    "Giờ làm việc và số điện thoại": "Working hours and phone",
+    "Kiosk chỉ phát số trong giờ làm việc của ngày làm việc (theo lịch nghỉ lễ và lịch làm bù trong trang quản trị). Trang tra cứu hồ sơ cho công dân biết giờ làm việc, số điện thoại và những gì cần mang khi nhận kết quả.":
+        "The kiosk issues numbers only within working hours on working days (the holidays and make-up days "
+        "set on the admin page). The tracking page tells citizens the hours, the phone number and what to "
+        "bring to collect a result.",
+    "Đã lưu giờ làm việc và số điện thoại.": "Working hours and phone saved.",
+    "Thứ Hai đến thứ Sáu": "Monday to Friday",
+    "Thứ Bảy": "Saturday",
+    "Ngừng phát số trước giờ nghỉ (phút)": "Stop issuing numbers before each break (minutes)",
+    "Số điện thoại": "Phone number",
+    "Các buổi cách nhau bằng dấu phẩy, ví dụ 07:30–11:30, 13:30–17:00":
+        "Sessions separated by commas, e.g. 07:30–11:30, 13:30–17:00",
+    "Để trống nếu không làm việc thứ Bảy (ngày làm bù dùng giờ thứ Hai đến thứ Sáu)":
+        "Leave empty if closed on Saturdays (make-up days use the Monday-to-Friday hours)",
+    "Ngoài giấy tiếp nhận và giấy tờ tùy thân, ví dụ: mang theo lệ phí còn thiếu":
+        "Besides the receipt and an ID, e.g.: bring any fee still due",
+    # The tracking page's office (templates/tracking/partials/_result.html)
+    "Nơi nhận kết quả": "Where to collect the result",
+    "Khi đến nhận kết quả, hãy mang theo": "When you come to collect the result, bring",
+    "Giấy tiếp nhận hồ sơ và hẹn trả kết quả;": "The receipt and appointment slip;",
+    "Căn cước (CCCD) hoặc giấy tờ tùy thân có ảnh của người nộp hồ sơ;":
+        "The applicant's citizen ID card (CCCD) or another photo ID;",
+    "Nếu nhận thay: giấy ủy quyền (hoặc văn bản chứng minh quyền nhận thay) và căn cước của người nhận thay.":
+        "If someone else collects it: an authorisation (or a paper showing their right to collect) and "
+        "their own ID card.",
 }

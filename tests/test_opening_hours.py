@@ -185,3 +185,98 @@ def test_the_admins_hours_and_days_off_take_effect_at_once(kiosk, monkeypatch):
 def test_a_test_site_gives_tickets_at_any_hour_unless_it_enforces_them(client, app, monkeypatch):
     travel(monkeypatch, at(MONDAY, 3, 49))
     assert 'id="ticket-number"' in take(client, app).get_data(as_text=True)
+
+
+def site_events(app, change):
+    from models import Event
+
+    with app.app_context():
+        return [e.payload for e in db.session.scalars(select(Event).where(Event.type == "site.updated"))
+                if e.payload.get("context", {}).get("change") == change]
+
+
+def test_the_admin_sets_the_hours_and_phone_each_an_event(app, staff):
+    admin = staff("admin")
+    page = admin.get("/counter/admin/hours").get_data(as_text=True)
+    assert 'value="07:30–11:30, 13:30–17:00"' in page
+    saved = admin.post("/counter/admin/hours", {"weekday": "08:00-12:00, 13:00-17:00", "saturday": "08:00-11:30",
+                                                 "cutoff_minutes": "15", "collect_note": "Mang theo lệ phí",
+                                                 "phone": "0203 3812 345"})
+    assert saved.status_code == 200 and "Đã lưu giờ làm việc" in saved.get_data(as_text=True)
+    [hours] = site_events(app, "hours")
+    assert hours["reception_point"]["hours"]["saturday"] == [["08:00", "11:30"]]
+    assert site_events(app, "phone")[0]["reception_point"]["phone"] == "0203 3812 345"
+    again = admin.post("/counter/admin/hours", {"weekday": "08:00-12:00, 13:00-17:00", "saturday": "08:00-11:30",
+                                                 "cutoff_minutes": "15", "collect_note": "Mang theo lệ phí",
+                                                 "phone": "0203 3812 345"})
+    assert again.status_code == 200 and len(site_events(app, "hours")) == 1  # nothing changed, no event
+
+
+def test_a_refused_hours_form_keeps_every_value_and_names_the_field(app, staff):
+    admin = staff("admin")
+    refused = admin.post("/counter/admin/hours", {"weekday": "07:30-11:30", "saturday": "",
+                                                   "cutoff_minutes": "30", "collect_note": "Mang CCCD",
+                                                   "phone": "gọi tôi"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="error-hours-phone"' in page
+    assert 'value="Mang CCCD"' in page and 'value="gọi tôi"' in page
+    assert site_events(app, "hours") == []
+
+
+def test_only_the_admin_edits_the_hours(staff):
+    assert staff("canbo1").get("/counter/admin/hours").status_code == 403
+    assert 'id="hours-link"' in staff("admin").get("/admin").get_data(as_text=True)
+
+
+# ---- The office on the tracking page ----------------------------------------------------------------
+
+def set_office(app, phone="0208 3855 123", note="Mang theo biên lai lệ phí"):
+    from domain.site_config import set_hours, set_phone
+    from motcua.transactions import write_transaction
+
+    from domain.site import current_site
+
+    with app.app_context(), write_transaction():
+        site = current_site()
+        set_phone(site, None, phone)
+        set_hours(site, None, {**DEFAULT_OFFICE_HOURS, "collect_note": note})
+        return site.name, site.address
+
+
+DEFAULT_OFFICE_HOURS = {"weekday": [["07:30", "11:30"], ["13:30", "17:00"]], "saturday": [["07:30", "11:30"]],
+                        "cutoff_minutes": 30}
+
+
+def assert_names_the_office(html: str, name: str, address: str) -> None:
+    assert name in html and address in html
+    assert 'href="tel:02083855123"' in html and "0208 3855 123" in html
+    assert "Giờ làm việc: Sáng 07:30–11:30, Chiều 13:30–17:00, thứ Hai đến thứ Sáu. Thứ Bảy: Sáng 07:30–11:30." \
+        in html
+    assert "Giấy tiếp nhận hồ sơ" in html and "giấy ủy quyền" in html and "Mang theo biên lai lệ phí" in html
+
+
+def test_the_tracking_page_and_the_kiosk_lookup_name_the_office_and_what_to_bring(app, staff):
+    from tests.test_dossiers import dossier, intake
+
+    name, address = set_office(app)
+    row = dossier(app, intake(staff("canbo1"), app))
+    assert_names_the_office(app.test_client().get(f"/T/{row.code}?K={row.check}").get_data(as_text=True),
+                            name, address)
+    kiosk = app.test_client().get("/kiosk/tra-cuu", query_string={"code": row.code, "check": row.check})
+    assert_names_the_office(kiosk.get_data(as_text=True), name, address)
+
+
+def test_central_names_the_office_from_what_the_site_synced(tmp_path):
+    from tests import test_central_tracking as at_central
+
+    with at_central.central_app(tmp_path / "central") as central:
+        credentials = at_central.province(central)
+        site = at_central.enrolled_site(tmp_path / "tancuong", central, credentials[at_central.TAN_CUONG])
+        try:
+            name, address = set_office(site)
+            row = at_central.receive_at_site(site, at_central.officer_at_counter(site))
+            at_central.sync(site)
+            html = at_central.lookup(central, f"/T/{row.code}?K={row.check}").get_data(as_text=True)
+            assert_names_the_office(html, name, address)
+        finally:
+            at_central.dispose(site)
