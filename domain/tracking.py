@@ -82,7 +82,10 @@ def public_view(dossier: Dossier) -> dict:
         "applicant": mask_name(dossier.applicant_name),
         "status": STATUS_LABELS.get(dossier.status, dossier.status),
         "status_key": dossier.status,
-        "received_at": dossier.received_at,
+        "received_at": dossier.received_at,  # what the receipt says, for good
+        # After a supplement the legal clock restarts (Art. 19(4)): shown beside, never instead.
+        "clock_restarted_at": dossier.clock_started_at
+        if dossier.clock_started_at and dossier.clock_started_at != dossier.received_at else None,
         "due_at": dossier.due_at,
         "rescheduled": dossier.rescheduled,
         "history": [(step.at, HISTORY_LABELS[step.type]) for step in steps],

@@ -79,23 +79,31 @@ class WorkCalendar:
             return -self.working_days_between(b, a)
         return sum(self.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
 
-    def clock_start(self, received: datetime) -> date:
-        """Return the working day a dossier counts as received (the 15:00 rule)."""
+    def clock_start(self, received: datetime, cutoff: bool = True) -> date:
+        """Return the working day a dossier counts as received: the next one after 15:00 when `cutoff`."""
         local = _wall_clock(received)
         day = local.date()
-        if self.is_working_day(day) and local.time() <= self.cutoff:
+        if self.is_working_day(day) and (not cutoff or local.time() <= self.cutoff):
             return day
         return self.add_working_days(day, 1)
 
-    def due_at(self, received: datetime, days: int = 0, hours: int = 0, same_day: bool = False) -> datetime:
-        """Return the appointment time for a complete dossier received at `received`."""
+    def due_at(self, received: datetime, days: int = 0, hours: int = 0, same_day: bool = False,
+               cutoff: bool = True) -> datetime:
+        """Return the appointment time for a complete dossier received at `received`.
+
+        `cutoff` is the procedure's 15:00 rule: without it a dossier received late on a working day still
+        counts from that day, but its appointment is never before the moment it was received.
+        """
         if days < 0 or hours < 0:
             raise ValueError("a deadline cannot be negative")
         if same_day and (days or hours):
             raise ValueError("a same-day procedure has no deadline in days or hours")
         # Hours round up to whole working days: a receipt promises a date, never a half day.
         total = days - (-hours // HOURS_PER_DAY)
-        due_day = self.add_working_days(self.clock_start(received), total)
+        local = _wall_clock(received)
+        due_day = self.add_working_days(self.clock_start(received, cutoff), total)
+        if datetime.combine(due_day, self.return_time) < local:
+            due_day = self.add_working_days(due_day, 1)  # e.g. same day, no 15:00 rule, received 16:30
         return datetime.combine(due_day, self.return_time, tzinfo=VN if received.tzinfo else None)
 
 

@@ -80,7 +80,7 @@ def test_a_result_made_ready_at_central_is_returned_at_the_site(province):
     officer = Staff(tan_cuong.app.test_client(), f"{PREFIX[TAN_CUONG]}.canbo1")
     assert officer.login_status == 303
     returned = officer.post(f"/counter/dossiers/{at_site.id}/steps/return",
-                            {"collected_by": "applicant", "id_checked": "on"})
+                            {"collected_by": "applicant", "id_checked": "on", "confirmed": "yes"})
     assert returned.status_code == 200 and site_dossier(tan_cuong, code).status == "returned"
     tan_cuong.sync()
     assert central_dossier(province, code).status == "returned"

@@ -182,10 +182,14 @@ def test_full_lifecycle_with_supplement_restarting_the_deadline(app, officer, mo
     assert restarted.due_at == restarted_due and restarted.original_due_at == row.due_at
     step(officer, row, "result-ready", note="Trích lục cải chính số 12")
     refused = step(officer, row, "return", collected_by="applicant")
-    assert refused.status_code == 409 and "giấy tờ tùy thân" in refused.get_data(as_text=True)
-    assert step(officer, row, "return", collected_by="proxy", id_checked="on").status_code == 409
+    assert refused.status_code == 422 and "giấy tờ tùy thân" in refused.get_data(as_text=True)
+    assert step(officer, row, "return", collected_by="proxy", id_checked="on").status_code == 422
+    asked = step(officer, row, "return", collected_by="proxy", id_checked="on", proxy_name="Lê Văn Bình",
+                 authorisation="Giấy ủy quyền số 5/UQ")
+    assert "Xác nhận trả kết quả hồ sơ" in asked.get_data(as_text=True)
+    assert dossier(app).status == "result_ready"  # asked, not done
     step(officer, row, "return", collected_by="proxy", id_checked="on", proxy_name="Lê Văn Bình",
-         authorisation="Giấy ủy quyền số 5/UQ")
+         authorisation="Giấy ủy quyền số 5/UQ", confirmed="yes")
     final = dossier(app)
     assert final.status == "returned" and final.returned_at is not None
     with app.app_context():
@@ -204,8 +208,9 @@ def test_full_lifecycle_with_supplement_restarting_the_deadline(app, officer, mo
 ])
 def test_transitions_the_law_forbids_are_refused(app, officer, path, status):
     row = dossier(app, intake(officer, app))
-    forms = {"refuse": {"reasons": "Không đủ điều kiện"}, "stop": {"reason": "Công dân rút hồ sơ"},
-             "return": {"collected_by": "applicant", "id_checked": "on"}}
+    forms = {"refuse": {"reasons": "Không đủ điều kiện", "confirmed": "yes"},
+             "stop": {"reason": "Công dân rút hồ sơ", "confirmed": "yes"},
+             "return": {"collected_by": "applicant", "id_checked": "on", "confirmed": "yes"}}
     responses = [step(officer, row, name, **forms.get(name, {})) for name in path]
     assert responses[-1].status_code == 409
     assert "không thể thực hiện bước này" in responses[-1].get_data(as_text=True)
@@ -219,7 +224,7 @@ def test_apology_moves_the_date_once_and_only_a_working_day_ahead(app, officer):
     while later.weekday() >= 5:
         later += timedelta(days=1)
     bad = step(officer, row, "reschedule", reason="Chờ xác minh", new_date=due.strftime("%d/%m/%Y"))
-    assert bad.status_code == 409 and "sau ngày hẹn cũ" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "sau ngày hẹn cũ" in bad.get_data(as_text=True)
     ok = step(officer, row, "reschedule", reason="Chờ xác minh", new_date=later.strftime("%d/%m/%Y"))
     assert ok.status_code == 200
     moved = dossier(app)

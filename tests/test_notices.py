@@ -314,7 +314,7 @@ def test_control_slip_follows_the_file_from_intake_to_return_judging_each_step(f
     step(officer, dossier_id, "result-ready", note="Trích lục cải chính số 12")
     travel(monkeypatch, datetime(2026, 11, 19, 10, 0))
     step(officer, dossier_id, "return", collected_by="proxy", id_checked="on", proxy_name="Lê Văn Bình",
-         authorisation="Giấy ủy quyền số 5/UQ")
+         authorisation="Giấy ủy quyền số 5/UQ", confirmed="yes")
     slip = build(forms_app, form_data.control_slip, dossier_id)
     assert slip.due_at == datetime(2026, 11, 19, 16, 0, tzinfo=VN)
     assert [(row.sender, row.receiver, row.result) for row in slip.handoffs] == [
@@ -369,7 +369,7 @@ def test_apology_and_stop_come_from_their_events(forms_app, officer):
     assert f"ngày {to_local(first_due):%d/%m/%Y}" in text
     slip = build(forms_app, form_data.control_slip, dossier_id)
     assert slip.original_due_at == to_local(first_due) and slip.due_at.date() == new_day
-    step(officer, dossier_id, "stop", reason="Công dân rút hồ sơ")
+    step(officer, dossier_id, "stop", reason="Công dân rút hồ sơ", confirmed="yes")
     stop = build(forms_app, form_data.stop_form, dossier_id)
     assert (stop.head.form_no, stop.head.title, stop.reason) == ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
                                                                "Công dân rút hồ sơ")
@@ -382,7 +382,7 @@ def test_tracking_log_lists_the_period_in_log_number_order(forms_app, officer):
     names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
     ids = [intake(officer, forms_app, applicant_name=name) for name in names]
     step(officer, ids[0], "transfer", agency="Công chức Tư pháp - Hộ tịch")
-    step(officer, ids[1], "refuse", reasons="Không đủ điều kiện")
+    step(officer, ids[1], "refuse", reasons="Không đủ điều kiện", confirmed="yes")
     with forms_app.app_context():
         site = current_site()
         start, end = form_data.log_period(None, None)

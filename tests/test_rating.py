@@ -233,7 +233,7 @@ def test_a_returned_dossier_is_rated_from_its_tracking_page_at_the_kiosk(app, cl
     lookup = {"code": row.code, "check": row.check}
     assert OFFER.search(client.get("/kiosk/tra-cuu", query_string=lookup).get_data(as_text=True)) is None
     step(officer, row, "result-ready", note="Trích lục")
-    step(officer, row, "return", collected_by="applicant", id_checked="on")
+    step(officer, row, "return", collected_by="applicant", id_checked="on", confirmed="yes")
     page = client.get("/kiosk/tra-cuu", query_string=lookup).get_data(as_text=True)
     link = OFFER.search(page).group(1).replace("&amp;", "&")
     assert row.check not in link and row.code not in link  # the link names the dossier by a token only

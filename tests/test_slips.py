@@ -44,7 +44,7 @@ def test_result_return_slip_prints_and_its_qr_scans(app, staff, width):
     officer = staff("canbo1")
     row = dossier(app, intake(officer, app))
     step(officer, row, "result-ready")
-    step(officer, row, "return", collected_by="applicant", id_checked="on")
+    step(officer, row, "return", collected_by="applicant", id_checked="on", confirmed="yes")
     page = print_slip(app, staff, row.id, "return", width)
     unclipped(page, width)
     assert [b.text for b in zxingcpp.read_barcodes(page.convert("L"))] == [
