@@ -4,7 +4,6 @@ from flask import Flask, request
 
 from domain.clock import fmt_date, fmt_datetime, fmt_time
 from domain.procedure_facts import procedure_facts
-from domain.procedure_facts import procedure_facts
 from domain.receipts import KIND_LABELS
 from models import JOB_STATUSES
 
