@@ -1,13 +1,15 @@
 """Tracking a dossier: the public page the receipt's QR opens, and the kiosk's "Tra cứu hồ sơ".
 
 Both count against one limit per client address (Flask-Limiter, RATELIMIT_STORAGE_URI: memory at a
-site, Redis shared by central's workers); a site's own kiosk, which every citizen shares, gets more.
+site, Redis shared by central's workers); a site's own kiosk, which every citizen shares, counts its
+lookups apart, per kiosk, against a larger budget (KIOSK_LOOKUPS_PER_MINUTE).
 Every answer that finds nothing is the same page, whether
 the code is unknown, the check wrong or either malformed — except at central, for a code whose site
 may simply not have sent it yet (see _awaited).
 """
 
 from flask import Blueprint, current_app, request, session
+from flask_limiter.util import get_remote_address
 
 from domain.clock import fmt_date, fmt_time, utcnow
 from domain.opening_hours import office_card
@@ -35,11 +37,20 @@ def _kiosk_limit() -> str:
     return _public_limit()
 
 
+def _lookup_key() -> str:
+    """Whose budget a kiosk lookup spends: the kiosk's own, apart from its address's public budget
+    (phones on the site's Wi-Fi may share that address); else the address's."""
+    if _at_own_kiosk():
+        # with the address: a browser elsewhere naming the kiosk cannot spend the real kiosk's budget
+        return f"kiosk:{_kiosk_code()}@{get_remote_address()}"
+    return get_remote_address()
+
+
 def _at_own_kiosk() -> bool:
     # The browser opened /kiosk?k=<code> of this site (the admin page's kiosk links). Not proof of a
-    # device — kiosks are anonymous — but anyone else who does so only gets the budget on their own
-    # address, at a site, on its LAN.
-    code = session.get("kiosk")
+    # device — kiosks are anonymous — but anyone else who does so only gets a kiosk's budget for their
+    # own address, at a site, on its LAN.
+    code = _kiosk_code()
     return bool(code) and current_app.config["ROLE"] == "site" and \
         find_kiosk(current_site(), str(code)) is not None
 
@@ -82,10 +93,17 @@ def _awaited(code: str, check: str) -> dict | None:
     return {"site": site.name, "synced_at": f"{fmt_date(pushed)} {fmt_time(pushed)}" if pushed else None}
 
 
+def _kiosk_code() -> str:
+    """The kiosk this browser says it is: ?k= on this request (as /kiosk?k=K1), else its session's."""
+    return str(request.args.get("k") or session.get("kiosk") or "")[:40]
+
+
 @bp.get("/kiosk/tra-cuu")
-@limiter.shared_limit(_kiosk_limit, scope=LOOKUPS, exempt_when=_nothing_asked)
+@limiter.shared_limit(_kiosk_limit, scope=LOOKUPS, key_func=_lookup_key, exempt_when=_nothing_asked)
 def lookup():
     """Type the code and check, or scan the receipt's QR code into the focused field."""
+    if request.args.get("k"):
+        session["kiosk"] = _kiosk_code()
     scanned = request.args.get("scan", "")
     code, check = split_scanned_url(scanned) if scanned else (request.args.get("code", ""),
                                                                request.args.get("check", ""))

@@ -280,3 +280,17 @@ def test_central_names_the_office_from_what_the_site_synced(tmp_path):
             assert_names_the_office(html, name, address)
         finally:
             at_central.dispose(site)
+
+
+# ---- The kiosk's own lookup budget --------------------------------------------------------------------
+
+def test_a_kiosk_looks_up_apart_from_its_addresss_public_budget(make_app):
+    """One address: a phone on the site's Wi-Fi spends the public budget; the kiosk (?k=K1) its own."""
+    app = make_app(TRACKING_LOOKUPS_PER_MINUTE=3, KIOSK_LOOKUPS_PER_MINUTE=25)
+    ask = {"code": "000.00.12.H56-261122-0001", "check": "AAAAAA"}
+    phone, kiosk = app.test_client(), app.test_client()
+    assert [phone.get("/T/000.00.12.H56-261122-0001?K=AAAAAA").status_code for _ in range(3)] == [404] * 3
+    assert kiosk.get("/kiosk/tra-cuu", query_string={**ask, "k": "K1"}).status_code == 404  # ?k= names it
+    assert [kiosk.get("/kiosk/tra-cuu", query_string=ask).status_code for _ in range(24)] == [404] * 24
+    assert kiosk.get("/kiosk/tra-cuu", query_string=ask).status_code == 429
+    assert phone.get("/kiosk/tra-cuu", query_string=ask).status_code == 429  # the address's budget is spent
