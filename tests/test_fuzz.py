@@ -76,6 +76,7 @@ FIELDS = {
     "reports.index": ["from", "to"], "reports.weekly_pdf": ["from", "to"],
     "reports.weekly_xlsx": ["from", "to"],
     "reports.log_pdf": ["from", "to"], "reports.export": ["from", "to"],
+    "search.index": ["q"], "search.citizen": [],
 }
 NASTY = [
     "", " ", "0", "-1", "1" + "0" * 23, "-" + "9" * 30, "١٢", "²", "１２", "1e9", "NaN", "15.000", "99999",

@@ -93,6 +93,7 @@ MATRIX = {
     ("reports.index", "GET"): SUPERVISION, ("reports.weekly_pdf", "GET"): SUPERVISION,
     ("reports.weekly_xlsx", "GET"): SUPERVISION, ("reports.log_pdf", "GET"): SUPERVISION,
     ("reports.export", "GET"): SUPERVISION,
+    ("search.index", "GET"): COUNTER, ("search.citizen", "GET"): COUNTER,  # citizens' dossiers: not the admin
 }
 LAST = ("auth.logout", "auth.login")  # they end or change the session: walked after everything else
 MODELS = {"dossier_id": Dossier, "attachment_id": Attachment, "ticket_id": Ticket, "job_id": PrintJob,
