@@ -24,7 +24,8 @@ LEAKS = ("Traceback", 'File "', "sqlalchemy", "werkzeug.exceptions")
 INTAKE = ["procedure_id", "ticket_id", "applicant_name", "applicant_id_number", "applicant_birth_date",
           "applicant_gender", "applicant_address", "applicant_phone", "applicant_email", "proxy_name",
           "proxy_id_number", "proxy_phone", "proxy_address", "proxy_authorisation", "documents", "fee",
-          "sets", "channel", "notes", "decision", "missing_extra", "reasons", "reused_fields"]
+          "sets", "channel", "notes", "decision", "missing_extra", "reasons", "reused_fields",
+          "id_card_checked", "finish_ticket", "all_procedures"]
 PROCEDURE = ["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "co_quan", "thoi_han_ngay", "thoi_han_gio",
              "trong_ngay", "ap_dung_15h", "le_phi", "ghi_chu_le_phi", "giay_to", "chi_nop_truc_tiep",
              "cho_phep_buu_chinh", "dang_ap_dung"]
@@ -52,7 +53,9 @@ FIELDS = {
     "counter.index": [], "counter.select_counter": ["counter_id", "take_over"], "counter.release_counter": [],
     "counter.waiting": [], "counter.call_next_ticket": [], "counter.ticket_action": ["target"],
     "counter_scan.scan": ["scan", "in_place"], "dossiers.index": [], "dossiers.create": INTAKE,
-    "dossiers.new": ["ticket", "procedure_id"], "dossiers.checklist": ["procedure_id"],
+    "dossiers.new": ["ticket", "procedure_id", "all_procedures"],
+    "dossiers.applicant_check": [*INTAKE[2:10], "id_card_checked"],
+    "auth.session_alive": [], "auth.session_status": [], "dossiers.checklist": ["procedure_id"],
     "dossiers.scan_card": ["card_payload", *INTAKE[2:10]], "dossiers.show": [], "dossiers.step": STEP,
     "dossiers.attach": ["document", "file"], "dossiers.attachment": [],
     "dossiers.tracking_log": ["from", "to"],
