@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -94,10 +95,21 @@ def _touch_session() -> None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """htmx gets 401 + HX-Redirect (a 302 would swap the login page into a fragment)."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    target = url_for("auth.login", next=_return_to())
     if request.headers.get("HX-Request") == "true":
         return "", 401, {"HX-Redirect": target}
     return redirect(target)
+
+
+def _return_to() -> str:
+    """The page to come back to after logging in: the one on screen, not a fragment or a POST's URL
+    (a form posted as the session expired leads back to the form, where its draft is restored)."""
+    if request.method == "GET" and request.headers.get("HX-Request") != "true":
+        return request.full_path.rstrip("?")
+    page = urlsplit(request.headers.get("HX-Current-URL") or request.referrer or "")
+    if page.netloc != request.host or not page.path:
+        return ""
+    return page.path + (f"?{page.query}" if page.query else "")
 
 
 def _now() -> float:
@@ -108,12 +120,21 @@ def mark_activity() -> None:
     session["last_action"] = _now()
 
 
+def idle_timeout() -> timedelta:
+    """STAFF_IDLE_TIMEOUT; a number (FLASK_STAFF_IDLE_TIMEOUT=600 in the environment) is seconds."""
+    value = current_app.config["STAFF_IDLE_TIMEOUT"]
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+def seconds_left() -> float:
+    """How long this session has before it expires: idle time left, or its lifetime's end if sooner."""
+    idle = session.get("last_action", 0) + idle_timeout().total_seconds()
+    life = session.get("login_at", 0) + current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return min(idle, life) - _now()
+
+
 def session_expired() -> bool:
-    config = current_app.config
-    last = session.get("last_action", 0)
-    started = session.get("login_at", 0)
-    return (_now() - last > config["STAFF_IDLE_TIMEOUT"].total_seconds()
-            or _now() - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    return seconds_left() < 0
 
 
 def enforce_session() -> None:

@@ -4,22 +4,88 @@ import uuid
 from datetime import UTC, datetime
 from functools import cache
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.clock import utcnow
 from domain.counters import LOGIN_ELSEWHERE, LOGOUT, close_held, leave_counter
-from models import LoginAttempt, StaffUser
+from models import ROLES, LoginAttempt, StaffUser
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.security import safe_next
 from motcua.transactions import own_writes, write_transaction
+from motcua.web import passive
 
-from .access import end_session, mark_activity, may_work_here, start_session
+from .access import (
+    end_session,
+    enforce_session,
+    idle_timeout,
+    mark_activity,
+    may_work_here,
+    roles_required,
+    seconds_left,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__)
+SESSION_VIEWS = {"auth.session_alive", "auth.session_status"}
+WARN_SECONDS = 120  # the expiry warning shows this long before (a third of a shorter timeout)
+
+
+@bp.record_once
+def _idle_timeout_as_timedelta(state) -> None:
+    # FLASK_STAFF_IDLE_TIMEOUT=600 arrives as a number; the counters' sweep subtracts it from a time.
+    with state.app.app_context():
+        state.app.config["STAFF_IDLE_TIMEOUT"] = idle_timeout()
+
+
+@bp.before_request
+def _session_views() -> None:
+    if request.endpoint in SESSION_VIEWS:
+        return enforce_session()
+    return None
+
+
+@bp.after_app_request
+def _remaining_header(response):
+    # From the cookie alone (no database): session.js resets its clock after each htmx request.
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return response  # public screens: not even a look at the session (it would add Vary: Cookie)
+    if "last_action" in session and "_user_id" in session:
+        response.headers["X-Session-Remaining"] = str(max(0, int(seconds_left())))
+    return response
+
+
+@bp.app_context_processor
+def _staff_clock():
+    return {"staff_clock": staff_clock}
+
+
+def staff_clock() -> dict | None:
+    """What static/js/session.js needs: the staff id (drafts are kept per officer) and the seconds
+    before the session expires, as the server counts them."""
+    if not current_user.is_authenticated:
+        return None
+    timeout = int(idle_timeout().total_seconds())
+    return {"staff_id": str(current_user.id), "remaining": max(0, int(seconds_left())), "timeout": timeout,
+            "warn": min(WARN_SECONDS, timeout // 3)}
+
+
+@bp.post("/staff/session/alive")
+@roles_required(*ROLES)
+def session_alive():
+    """The officer is typing: count it as activity (the page posts at most once a minute)."""
+    return jsonify(remaining=max(0, int(seconds_left())))
+
+
+@bp.get("/staff/session")
+@roles_required(*ROLES)
+@passive
+def session_status():
+    """The seconds left, asked just before warning: another tab may have kept the session alive."""
+    return jsonify(remaining=max(0, int(seconds_left())))
 
 
 @cache

@@ -31,4 +31,17 @@ EN_DAY_INTAKE = {
         "anything typed wrongly, then tick “I have compared with the card”.",
     "Nam": "Male",
     "Nữ": "Female",
+    # The session's clock and drafts (templates/partials/_staff_session.html, static/js/session.js, drafts.js)
+    "Phiên làm việc sắp hết hạn do không thao tác.": "Your session is about to expire for lack of activity.",
+    "Còn": "Time left:",
+    "giây": "seconds",
+    "Tiếp tục làm việc": "Keep working",
+    "Phiên làm việc đã kết thúc do không thao tác. Những gì đang nhập được giữ làm bản nháp trên máy này; hãy "
+    "đăng nhập lại để tiếp tục.":
+        "Your session has ended for lack of activity. What you were typing is kept as a draft on this "
+        "computer; log in again to continue.",
+    "Đăng nhập lại": "Log in again",
+    "Đã khôi phục bản nháp chưa gửi, lưu lúc": "Restored the unsent draft saved at",
+    "Hãy kiểm tra lại trước khi gửi.": "Please check it before sending.",
+    "Bỏ bản nháp": "Discard the draft",
 }

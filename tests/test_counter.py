@@ -165,6 +165,7 @@ COUNTER_ROUTES = [
     ("get", "/counter/dossiers/log"),
     ("post", "/counter/dossiers"),
     ("post", "/counter/dossiers/scan-card"),
+    ("post", "/counter/dossiers/applicant-check"),
     ("get", f"/counter/dossiers/{ZERO}"),
     ("get", f"/counter/dossiers/{ZERO}/receipt.pdf"),
     ("post", f"/counter/dossiers/{ZERO}/print-slip"),

@@ -37,6 +37,8 @@ ADMIN = {"anonymous": "login", "kiosk": "login", "officer": "403", "postal_offic
          "supervisor": "403", "admin": "ok"}
 SUPERVISION = {"anonymous": "login", "kiosk": "login", "officer": "403", "postal_officer": "403",
                "supervisor": "ok", "admin": "ok"}
+STAFF = {"anonymous": "login", "kiosk": "login", "officer": "ok", "postal_officer": "ok",
+         "supervisor": "ok", "admin": "ok"}
 # (endpoint, method) → who may. Keep in step with counter/access.py and docs/architecture.md.
 MATRIX = {
     ("index", "GET"): PUBLIC, ("set_language", "GET"): PUBLIC, ("static", "GET"): PUBLIC,
@@ -70,7 +72,9 @@ MATRIX = {
     ("counter_scan.scan", "POST"): COUNTER,
     ("dossiers.index", "GET"): COUNTER, ("dossiers.create", "POST"): COUNTER,
     ("dossiers.new", "GET"): COUNTER, ("dossiers.checklist", "GET"): COUNTER,
-    ("dossiers.scan_card", "POST"): COUNTER, ("dossiers.show", "GET"): COUNTER,
+    ("dossiers.scan_card", "POST"): COUNTER, ("dossiers.applicant_check", "POST"): COUNTER,
+    ("auth.session_alive", "POST"): STAFF, ("auth.session_status", "GET"): STAFF,
+    ("dossiers.show", "GET"): COUNTER,
     ("dossiers.step", "POST"): COUNTER, ("dossiers.attach", "POST"): COUNTER,
     ("dossiers.attachment", "GET"): COUNTER, ("dossiers.tracking_log", "GET"): COUNTER,
     ("dossiers.receipt", "GET"): COUNTER, ("dossiers.print_slip", "POST"): COUNTER,
