@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -40,6 +40,23 @@ TICKETS_TOO_FAST = gettext_noop(
 OWN_LIMIT_MESSAGES = frozenset({TICKETS_TOO_FAST})
 
 
+# Where an error page's second button leads: citizens back to their own start, never to the staff
+# menu. (path prefixes, endpoint, label); any other path is a staff page: the staff menu.
+PUBLIC_HOMES = (
+    (("/T/", "/t/", "/P/", "/p/", "/kiosk/tra-cuu"), "tracking.lookup", gettext_noop("Tra cứu hồ sơ")),
+    (("/display",), "display.board_page", gettext_noop("Về bảng hiển thị")),
+    (("/kiosk", "/danh-gia"), "kiosk.home", gettext_noop("Về màn hình lấy số")),
+)
+
+
+def home_link() -> tuple[str, str]:
+    """The error page's way home for this request's page: (URL, label)."""
+    for prefixes, endpoint, label in PUBLIC_HOMES:
+        if request.path.startswith(prefixes) and endpoint.split(".")[0] in current_app.blueprints:
+            return url_for(endpoint), gettext(label)
+    return url_for("index"), gettext("Trang chính")
+
+
 def error_response(message: str, status: int, /, **params):
     """Render a message as a fragment (htmx swaps it in place) or as a full page.
 
@@ -54,8 +71,9 @@ def error_response(message: str, status: int, /, **params):
     template = "partials/_message.html" if wants_fragment() else "error.html"
     try:
         text = gettext(message, **params)
+        home_url, home_label = home_link()
         response = current_app.jinja_env.get_template(template).render(
-            message=text, status=status, level="error")
+            message=text, status=status, level="error", home_url=home_url, home_label=home_label)
     except Exception:  # the error page must answer whatever else is broken
         log.exception("error page failed on %s", request.path)
         response = BARE_PAGE

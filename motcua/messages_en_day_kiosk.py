@@ -62,4 +62,7 @@ EN_DAY_KIOSK = {
     "Nếu nhận thay: giấy ủy quyền (hoặc văn bản chứng minh quyền nhận thay) và căn cước của người nhận thay.":
         "If someone else collects it: an authorisation (or a paper showing their right to collect) and "
         "their own ID card.",
+    # Public error pages (motcua/errors.py)
+    "Về bảng hiển thị": "Back to the board",
+    "Về màn hình lấy số": "Back to the kiosk",
 }

@@ -1,5 +1,6 @@
 """Opening hours at the kiosk: tickets only while the office works, and a clear notice otherwise."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -195,20 +196,20 @@ def site_events(app, change):
                 if e.payload.get("context", {}).get("change") == change]
 
 
+HOURS_FORM = {"weekday": "08:00-12:00, 13:00-17:00", "saturday": "08:00-11:30", "cutoff_minutes": "15",
+              "collect_note": "Mang theo lệ phí", "phone": "0203 3812 345"}
+
+
 def test_the_admin_sets_the_hours_and_phone_each_an_event(app, staff):
     admin = staff("admin")
     page = admin.get("/counter/admin/hours").get_data(as_text=True)
     assert 'value="07:30–11:30, 13:30–17:00"' in page
-    saved = admin.post("/counter/admin/hours", {"weekday": "08:00-12:00, 13:00-17:00", "saturday": "08:00-11:30",
-                                                 "cutoff_minutes": "15", "collect_note": "Mang theo lệ phí",
-                                                 "phone": "0203 3812 345"})
+    saved = admin.post("/counter/admin/hours", HOURS_FORM)
     assert saved.status_code == 200 and "Đã lưu giờ làm việc" in saved.get_data(as_text=True)
     [hours] = site_events(app, "hours")
     assert hours["reception_point"]["hours"]["saturday"] == [["08:00", "11:30"]]
     assert site_events(app, "phone")[0]["reception_point"]["phone"] == "0203 3812 345"
-    again = admin.post("/counter/admin/hours", {"weekday": "08:00-12:00, 13:00-17:00", "saturday": "08:00-11:30",
-                                                 "cutoff_minutes": "15", "collect_note": "Mang theo lệ phí",
-                                                 "phone": "0203 3812 345"})
+    again = admin.post("/counter/admin/hours", HOURS_FORM)
     assert again.status_code == 200 and len(site_events(app, "hours")) == 1  # nothing changed, no event
 
 
@@ -231,10 +232,9 @@ def test_only_the_admin_edits_the_hours(staff):
 # ---- The office on the tracking page ----------------------------------------------------------------
 
 def set_office(app, phone="0208 3855 123", note="Mang theo biên lai lệ phí"):
+    from domain.site import current_site
     from domain.site_config import set_hours, set_phone
     from motcua.transactions import write_transaction
-
-    from domain.site import current_site
 
     with app.app_context(), write_transaction():
         site = current_site()
@@ -250,8 +250,8 @@ DEFAULT_OFFICE_HOURS = {"weekday": [["07:30", "11:30"], ["13:30", "17:00"]], "sa
 def assert_names_the_office(html: str, name: str, address: str) -> None:
     assert name in html and address in html
     assert 'href="tel:02083855123"' in html and "0208 3855 123" in html
-    assert "Giờ làm việc: Sáng 07:30–11:30, Chiều 13:30–17:00, thứ Hai đến thứ Sáu. Thứ Bảy: Sáng 07:30–11:30." \
-        in html
+    assert ("Giờ làm việc: Sáng 07:30–11:30, Chiều 13:30–17:00, thứ Hai đến thứ Sáu. "
+            "Thứ Bảy: Sáng 07:30–11:30.") in html
     assert "Giấy tiếp nhận hồ sơ" in html and "giấy ủy quyền" in html and "Mang theo biên lai lệ phí" in html
 
 
@@ -294,3 +294,34 @@ def test_a_kiosk_looks_up_apart_from_its_addresss_public_budget(make_app):
     assert [kiosk.get("/kiosk/tra-cuu", query_string=ask).status_code for _ in range(24)] == [404] * 24
     assert kiosk.get("/kiosk/tra-cuu", query_string=ask).status_code == 429
     assert phone.get("/kiosk/tra-cuu", query_string=ask).status_code == 429  # the address's budget is spent
+
+
+# ---- Public error pages lead citizens back to their own start ------------------------------------------
+
+ERROR_HOME = re.compile(r'<a class="button secondary" href="([^"]*)" id="error-home">([^<]+)</a>')
+
+
+@pytest.mark.parametrize(("path", "home", "label"), [
+    ("/kiosk/queues/00000000-0000-0000-0000-000000000000", "/kiosk", "Về màn hình lấy số"),
+    ("/kiosk/thu-tuc/khong-co", "/kiosk", "Về màn hình lấy số"),
+    ("/danh-gia/quay/999", "/kiosk", "Về màn hình lấy số"),
+    ("/display/announcements/khong-co.wav", "/display", "Về bảng hiển thị"),
+])
+def test_a_public_error_page_leads_back_to_the_public_start(client, path, home, label):
+    page = client.get(path).get_data(as_text=True)
+    assert ERROR_HOME.search(page).groups() == (home, label), page
+    assert 'href="/"' not in page
+
+
+def test_a_staff_error_page_leads_to_the_staff_menu(staff):
+    missing = "/counter/dossiers/00000000-0000-0000-0000-000000000000"
+    page = staff("canbo1").get(missing).get_data(as_text=True)
+    assert ERROR_HOME.search(page).groups() == ("/", "Trang chính")
+
+
+def test_too_many_lookups_lead_back_to_the_lookup(make_app):
+    phone = make_app(TRACKING_LOOKUPS_PER_MINUTE=1).test_client()
+    phone.get("/T/000.00.12.H56-261122-0001?K=AAAAAA")
+    page = phone.get("/T/000.00.12.H56-261122-0001?K=AAAAAA")
+    assert page.status_code == 429
+    assert ERROR_HOME.search(page.get_data(as_text=True)).groups() == ("/kiosk/tra-cuu", "Tra cứu hồ sơ")
