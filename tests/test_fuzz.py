@@ -68,6 +68,7 @@ FIELDS = {
     "admin.save_procedure": PROCEDURE, "admin.import_procedures": ["file"],
     "admin.set_calendar_day": ["day", "working", "note"], "admin.remove_calendar_day": [],
     "admin.toggle_category": [], "admin.test_printer": [], "admin.set_printer": ["printer_url"],
+    "hours.edit": [], "hours.save": ["weekday", "saturday", "cutoff_minutes", "collect_note", "phone"],
     "staff_admin.index": [], "staff_admin.account": [],
     "staff_admin.add": ["username", "full_name", "role", "site_ids", "password", "password_again"],
     "staff_admin.details": ["full_name", "role"], "staff_admin.sites": ["site_ids"],
