@@ -89,20 +89,21 @@ def test_a_refused_account_keeps_what_was_typed_with_the_reason_beside_the_field
 def test_resetting_a_password_ends_the_sessions_and_only_the_new_one_works(app, staff):
     officer = staff("canbo1")
     admin = staff("admin")
-    page = admin.post(f"{BASE}/{account_id(app, 'canbo1')}/password", {"mode": "generate"}).get_data(as_text=True)
+    reset = f"{BASE}/{account_id(app, 'canbo1')}/password"
+    page = admin.post(reset, {"mode": "generate"}).get_data(as_text=True)
     password = ONE_TIME.search(page).group(1)
     assert officer.get("/counter").status_code == 302  # logged out everywhere
     assert staff("canbo1").login_status == 200  # the old password no longer works
     assert staff("canbo1", password).login_status == 303
     changed = events(app, "staff.password_changed")[-1]
     assert changed.actor_id == account_id(app, "admin") and password not in str(changed.payload)
-    typed = admin.post(f"{BASE}/{account_id(app, 'canbo1')}/password",
-                       {"mode": "typed", "password": "mat-khau-moi-2026", "password_again": "mat-khau-moi-2026"})
+    new = "mat-khau-moi-2026"
+    typed = admin.post(reset, {"mode": "typed", "password": new, "password_again": new})
     assert typed.status_code == 200 and "one-time-password" not in typed.get_data(as_text=True)
     assert staff("canbo1", "mat-khau-moi-2026").login_status == 303
-    mismatch = admin.post(f"{BASE}/{account_id(app, 'canbo1')}/password",
-                          {"mode": "typed", "password": "mat-khau-moi-2027", "password_again": "khac"})
-    assert "không khớp" in field_error(mismatch.get_data(as_text=True), "staff_admin.password", "password_again")
+    mismatch = admin.post(reset, {"mode": "typed", "password": "mat-khau-moi-2027", "password_again": "khac"})
+    page = mismatch.get_data(as_text=True)
+    assert "không khớp" in field_error(page, "staff_admin.password", "password_again")
 
 
 def test_disabling_an_account_closes_its_counter_and_logs_it_out(app, staff):
@@ -179,3 +180,46 @@ def test_an_unknown_account_is_a_clear_404(staff):
 def test_the_cli_keeps_the_same_password_rules(runner):
     result = runner.invoke(args=["staff", "password", "canbo1", "--password", "ngan"])
     assert result.exit_code != 0 and "ít nhất 10 ký tự" in result.output
+
+
+# ---- At central: the province's accounts, each assigned to the reception points where it works ----
+
+@pytest.fixture
+def central(tmp_path):
+    from sync.demo import seed_reference
+    from tests.support.central_app import central_app
+
+    with central_app(tmp_path / "central") as app:
+        with app.app_context(), write_transaction():
+            seed_reference()
+        yield app
+
+
+def test_the_province_admin_manages_accounts_at_central(central):
+    from domain.events import FEED_ALL
+    from models import ReceptionPoint
+
+    from .conftest import Staff
+
+    with central.app_context():
+        places = {p.agency_code: str(p.id) for p in db.session.scalars(select(ReceptionPoint))}
+    admin = Staff(central.test_client(), "tinh.admin")
+    assert admin.login_status == 303
+    page = admin.get(BASE).get_data(as_text=True)
+    assert "tancuong.canbo1" in page and "quyetthang.canbo1" in page and 'id="add-account"' in page
+    nobody = admin.post(BASE, {"username": "luan.canbo", "full_name": "Hà Văn Luân", "role": "officer"})
+    assert "ít nhất một điểm tiếp nhận" in field_error(nobody.get_data(as_text=True), "staff_admin.add",
+                                                        "site_ids")
+    added = admin.post(BASE, {"username": "luan.canbo", "full_name": "Hà Văn Luân", "role": "officer",
+                              "site_ids": [places["000.00.12.H56"], places["000.00.13.H56"]]})
+    assert added.status_code == 200 and ONE_TIME.search(added.get_data(as_text=True))
+    user_id = account_id(central, "luan.canbo")
+    moved = admin.post(f"{BASE}/{user_id}/sites", {"site_ids": [places["000.00.31.H56"]]})
+    assert "Đã lưu nơi làm việc" in moved.get_data(as_text=True)
+    with central.app_context():
+        created, changed = (db.session.scalars(select(Event).where(Event.type == kind)).all()[-1]
+                            for kind in ("staff.created", "staff.sites_changed"))
+        assert sorted(created.payload["staff_user"]["site_ids"]) == sorted(
+            [places["000.00.12.H56"], places["000.00.13.H56"]])
+        assert changed.payload["staff_user"]["site_ids"] == [places["000.00.31.H56"]]
+        assert created.audience == changed.audience == FEED_ALL  # every site pulls the province's accounts
