@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import ARRAY, Uuid, any_, cast, func, select
 
 from domain.clock import business_date, local_day_bounds, utcnow
+from domain.collation import vi
 from domain.lifecycle import OPEN, STATUS_LABELS
 from domain.tracking import mask_name
 from models import (
@@ -30,8 +31,6 @@ from models import (
 )
 from motcua.extensions import db
 from motcua.i18n import gettext_noop
-
-from .collation import by_name, has_icu, sort_key
 
 ONLINE, OFFLINE, NEVER = "online", "offline", "never"
 LINK_LABELS = {ONLINE: gettext_noop("Trực tuyến"), OFFLINE: gettext_noop("Ngoại tuyến"),
@@ -108,10 +107,8 @@ def site_figures(site_id: uuid.UUID | None = None) -> list[SiteFigures]:
                    SiteLink).outerjoin(SiteLink, SiteLink.site_id == ReceptionPoint.id)
     if site_id is not None:
         query = query.where(ReceptionPoint.id == site_id)
-    rows = [_row(*row) for row in db.session.execute(by_name(query, ReceptionPoint.name)
-                                                       .order_by(ReceptionPoint.agency_code))]
-    if not has_icu():
-        rows.sort(key=lambda row: (sort_key(row.name), row.agency_code))
+    rows = [_row(*row) for row in db.session.execute(
+        query.order_by(vi(ReceptionPoint.name), ReceptionPoint.agency_code))]
     if not rows:
         return rows
     by_id = {row.site_id: row for row in rows}

@@ -12,6 +12,7 @@ from domain import validation as check
 from domain.apply import flagged_events
 from domain.catalogue import CatalogueError, export_csv, import_csv
 from domain.clock import confirm_clock, guard_clock, utcnow, wall_ms
+from domain.collation import vi
 from domain.printing import queue_test_page
 from domain.site import current_site, get_owned, site_counters, site_queues
 from hardware.printers import PrinterError, parse_printer_url
@@ -111,7 +112,7 @@ def _page(outcome: Outcome | None = None, csv_errors=()):
             select(CalendarOverride).where(CalendarOverride.site_id == site.id)
             .order_by(CalendarOverride.day.desc()).limit(60))),
         "procedures": list(db.session.scalars(select(Procedure).where(Procedure.site_id == site.id)
-                                              .order_by(Procedure.field, Procedure.code))),
+                                              .order_by(vi(Procedure.field), Procedure.code))),
         "document_cell": catalogue.document_cell,
         "site": site,
         "kinds": POINT_KINDS,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from domain import DomainError
 from domain import validation as check
 from domain.cccd import id_mismatch
+from domain.collation import vi
 from domain.dossiers import CHANNELS, narrowed_procedures
 from domain.tickets import finish
 from models import Procedure
@@ -44,7 +45,7 @@ def procedures(site, ticket=None, show_all: bool = False, chosen=None) -> tuple[
     """The procedures to offer, narrowed to the ticket's queue unless all are asked for."""
     active = list(db.session.scalars(
         select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
-        .order_by(Procedure.field, Procedure.name)))
+        .order_by(vi(Procedure.field), vi(Procedure.name))))
     fields = ticket.queue.fields if ticket is not None and not show_all else None
     return narrowed_procedures(active, fields, chosen)
 

@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from domain.collation import vi
 from domain.dossiers import CHANNELS, card_values, fill_from_previous
 from domain.scans import classify
 from domain.site import current_site
@@ -79,7 +80,7 @@ def _intake(site, card):
             "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
     procedures = list(db.session.scalars(
         select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
-        .order_by(Procedure.field, Procedure.name)))
+        .order_by(vi(Procedure.field), vi(Procedure.name))))
     body = render_template("dossiers/new.html", site=site, ticket=ticket, procedures=procedures,
                            procedure=None, values=values, channels=CHANNELS, message=message, level="info")
     headers = {"Cache-Control": "no-store"}

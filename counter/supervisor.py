@@ -12,6 +12,7 @@ from domain import DomainError, NotFound, numbers
 from domain import figures as engine
 from domain import validation as check
 from domain.clock import business_date, utcnow
+from domain.collation import vi_key
 from domain.lifecycle import STATUS_LABELS
 from domain.site import current_site
 from models import ReceptionPoint
@@ -65,10 +66,8 @@ def _at_central() -> bool:
 
 
 def _reception_points() -> list[ReceptionPoint]:
-    from central.collation import sort_key  # Vietnamese order; central is the only place with many
-
     points = db.session.scalars(select(ReceptionPoint)).all()
-    return sorted(points, key=lambda point: (sort_key(point.name), point.agency_code))
+    return sorted(points, key=lambda point: (vi_key(point.name), point.agency_code))
 
 
 def _where(args) -> dict:

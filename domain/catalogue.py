@@ -40,6 +40,7 @@ from models import Procedure
 from motcua.extensions import db
 
 from . import DomainError
+from .collation import vi
 from .events import record
 from .validation import MAX_FEE, InvalidInput, bad_character
 
@@ -116,7 +117,8 @@ def export_csv(site, *, delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(list(COLUMNS))
-    query = select(Procedure).where(Procedure.site_id == site.id).order_by(Procedure.field, Procedure.code)
+    query = (select(Procedure).where(Procedure.site_id == site.id)
+             .order_by(vi(Procedure.field), Procedure.code))
     for procedure in db.session.scalars(query):
         writer.writerow(neutralised(_cell(getattr(procedure, attribute))) for attribute in COLUMNS.values())
     return buffer.getvalue().encode("utf-8-sig")

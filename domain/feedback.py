@@ -14,13 +14,13 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import case, or_, select
 
-from central.collation import sort_key
 from models import COUNTER_ROLES, Dossier, Feedback, ReceptionPoint, StaffUser, staff_site
 from motcua.extensions import db
 
 from . import DomainError
 from .calendar import calendar_for, local_date
 from .clock import VN, fmt_date, fmt_datetime, utcnow
+from .collation import vi_key as sort_key
 from .dossiers import new_check
 from .events import record
 from .ids import uuid7

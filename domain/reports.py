@@ -9,7 +9,6 @@ the period has not ended yet.
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from central.collation import sort_key
 from hardware.forms import Letterhead
 from hardware.forms.weekly_report import (
     Count,
@@ -24,6 +23,7 @@ from hardware.forms.weekly_report import (
 
 from . import figures
 from .clock import business_date, to_local, utcnow
+from .collation import vi_key as sort_key
 from .form_data import place_of
 
 NUMBER_CODE = "BC"  # Decree 30/2020, Phụ lục III: the abbreviation of "Báo cáo"

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, request, send_file, session
 from sqlalchemy import select
 
 from domain import DomainError
+from domain.collation import vi
 from domain.ids import request_key
 from domain.issuance import IssueOutcome, TicketRequest, issue_line
 from domain.opening_hours import hours_text, kiosk_closed, parse_hours
@@ -138,7 +139,7 @@ def procedures():
     site = current_site()
     rows = db.session.scalars(
         select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
-        .order_by(Procedure.field, Procedure.name))
+        .order_by(vi(Procedure.field), vi(Procedure.name)))
     fields: dict[str, list] = {}
     for procedure in rows:
         fields.setdefault(procedure.field, []).append(procedure)

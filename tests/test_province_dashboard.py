@@ -18,10 +18,11 @@ from flask_migrate import upgrade
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 
-from central.collation import ICU_COLLATION, sort_key
 from domain import dossiers as dossier_operations
 from domain import lifecycle
 from domain.clock import utcnow
+from domain.collation import POSTGRESQL_NAME as ICU_COLLATION
+from domain.collation import vi_key as sort_key
 from domain.dossiers import receive_dossier, validate_intake
 from domain.issuance import TicketRequest, issue_tickets
 from domain.site import current_site, site_queues

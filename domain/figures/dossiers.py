@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from central.collation import sort_key
 from domain import DomainError
 from domain.clock import to_local, utcnow
+from domain.collation import vi_key as sort_key
 from domain.workdays import WorkCalendar
 from models import CalendarOverride, Dossier, Procedure
 from motcua.extensions import db

@@ -11,8 +11,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import case, func, select
 
-from central.collation import sort_key
 from domain.clock import utcnow
+from domain.collation import vi_key as sort_key
 from domain.feedback import OPEN
 from domain.ratings import REASONS, SCALES
 from models import Feedback, Rating, StaffUser

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from central.collation import sort_key
+from domain.collation import vi_key as sort_key
 from models import ReceptionPoint, StaffUser
 from motcua.extensions import db
 

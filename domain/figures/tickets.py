@@ -16,8 +16,8 @@ from datetime import timedelta
 
 from sqlalchemy import String, and_, case, func, select, type_coerce
 
-from central.collation import sort_key
 from domain.clock import business_date
+from domain.collation import vi_key as sort_key
 from models import Counter, Event, Queue, StaffUser, Ticket, TicketCall
 from motcua.extensions import db
 from motcua.i18n import current_language, gettext
