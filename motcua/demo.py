@@ -16,7 +16,7 @@ DEMO_AGENCY_CODE = "000.00.12.H56"
 DEMO_PASSWORD = "motcua-demo"
 QUEUES = [
     ("A", "Hộ tịch", "Civil status", ["Hộ tịch"]),
-    ("B", "Chứng thực", "Authentication", ["Chứng thực"]),
+    ("B", "Chứng thực", "Certification", ["Chứng thực"]),
     ("C", "Đất đai – Xây dựng", "Land – Construction", ["Đất đai", "Xây dựng, nhà ở"]),
     ("D", "Cư trú và lĩnh vực khác", "Residence and other fields",
      ["Cư trú", "Bảo trợ xã hội", "Người có công", "Hộ kinh doanh", "Nông nghiệp – môi trường"]),

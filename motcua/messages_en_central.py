@@ -91,7 +91,7 @@ EN_CENTRAL = {
     "Bưu điện đã chuyển hồ sơ này. Khi ký biên bản giao nhận, thời hạn giải quyết bắt đầu tính "
     "(Quyết định 45/2016/QĐ-TTg, Điều 7).":
         "The post office has handed this dossier over. The processing deadline starts when the hand-over "
-        "record is signed (Decision 45/2016/QĐ-TTg, Art. 7).",
+        "record is signed (Decision 45/2016/QD-TTg, Art. 7).",
     "Tiếp nhận bàn giao": "Accept hand-over",
     "Đã ghi nhận hồ sơ {code} đã có kết quả; điểm tiếp nhận sẽ nhận được khi đồng bộ.":
         "Dossier {code} recorded as result ready; the reception point gets it at its next sync.",

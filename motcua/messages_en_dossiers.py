@@ -150,7 +150,7 @@ EN_DOSSIERS = {
     "Đang áp dụng": "In use",
     "Thêm thủ tục": "Add a procedure",
     "Lịch làm việc: ngày làm bù, ngày nghỉ thêm": "Working calendar: make-up days and extra days off",
-    "Ngày lễ, Tết (cả âm lịch) và ngày nghỉ bù theo luật được tính sẵn. Ghi thêm ở đây các ngày hoán đổi, thứ Bảy làm bù hoặc ngày nghỉ riêng đã được công bố.": "Public holidays, Tết (lunar ones too) and statutory compensatory days are built in. Add here the announced swaps, make-up Saturdays or local days off.",
+    "Ngày lễ, Tết (cả âm lịch) và ngày nghỉ bù theo luật được tính sẵn. Ghi thêm ở đây các ngày hoán đổi, thứ Bảy làm bù hoặc ngày nghỉ riêng đã được công bố.": "Public holidays, Tet (lunar ones too) and statutory compensatory days are built in. Add here the announced swaps, make-up Saturdays or local days off.",
     "Làm việc": "Working",
     "Nghỉ": "Day off",
     "Xoá": "Remove",

@@ -12,7 +12,7 @@ EN_FIGURES = {
     "Không có chỉ tiêu “{key}”.": "There is no figure “{key}”.",
     "Không có bộ chỉ số “{code}”.": "There is no indicator set “{code}”.",
     "ước tính": "estimate",
-    "Quyết định 766/QĐ-TTg ngày 23/6/2022": "Decision 766/QĐ-TTg of 23/6/2022",
+    "Quyết định 766/QĐ-TTg ngày 23/6/2022": "Decision 766/QD-TTg of 23/6/2022",
     # Indicator groups and indicators (domain/indicator_sets.py)
     "Công khai, minh bạch": "Transparency",
     "Tiến độ, kết quả giải quyết": "Progress and results",

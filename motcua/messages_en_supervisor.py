@@ -85,7 +85,7 @@ EN_SUPERVISOR = {
     "Trả lời trễ hạn": "Answered late",
     "Từ chối": "Rejected",
     # Decision 766 and Circular 01/2018
-    "Chỉ số theo Quyết định 766/QĐ-TTg": "Decision 766/QĐ-TTg indicators",
+    "Chỉ số theo Quyết định 766/QĐ-TTg": "Decision 766/QD-TTg indicators",
     "ước tính": "estimate",
     "Tính tại chỗ từ dữ liệu của hệ thống này, không phải điểm chính thức của Cổng Dịch vụ công quốc gia.":
         "Computed here from this system's data; not the National Public Service Portal's official score.",

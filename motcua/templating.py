@@ -7,13 +7,17 @@ from domain.procedure_facts import procedure_facts
 from domain.receipts import KIND_LABELS
 from models import JOB_STATUSES
 
-from .i18n import current_language, gettext
+from .i18n import current_language, device_name, gettext, in_vietnamese, label, lang_vi, named, named_text
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=gettext, current_language=current_language, job_labels=JOB_STATUSES,
                                  kind_labels=KIND_LABELS, procedure_facts=procedure_facts)
     app.jinja_env.filters.update(date=fmt_date, time=fmt_time, datetime=fmt_datetime)
+    # data people typed, on English pages (motcua.i18n)
+    app.jinja_env.filters.update(vi=in_vietnamese, named=named, named_text=named_text, label=label,
+                                 device=device_name)
+    app.jinja_env.globals.update(lang_vi=lang_vi)
 
     @app.context_processor
     def _request_values():
