@@ -208,6 +208,9 @@ def test_dossier_from_ticket_to_returned_result(site, pages):
     expect(status).to_have_text("Đã có kết quả")
     officer.get_by_label("Đã kiểm tra giấy tờ tùy thân và giấy tiếp nhận").check()
     officer.get_by_role("button", name="Trả kết quả", exact=True).click()
+    # Handing back cannot be undone: the server asks first, on the page itself.
+    expect(officer.locator("#confirm-question")).to_contain_text(f"Xác nhận trả kết quả hồ sơ {code}?")
+    officer.locator("#confirm-yes").click()
     expect(status).to_have_text("Đã trả kết quả")
     assert officer.evaluate("window.__samePage === true"), "a step reloaded the whole page"
 
