@@ -167,7 +167,7 @@ def test_stop_with_an_empty_reason_shows_the_message_beside_the_field(app, count
     assert response.status_code == 422
     field = html.index('name="reason"', html.index('id="step-stop"'))
     message = html.index('id="stop-reason-error"')
-    assert field < message < html.index("Dừng giải quyết</button>")
+    assert field < message < html.index("</label>", field) < html.index("Dừng giải quyết</button>")
     assert "Hãy ghi rõ lý do công dân đề nghị dừng giải quyết hồ sơ." in html
     assert status(app, dossier_id) == "received"
 

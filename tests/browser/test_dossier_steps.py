@@ -71,8 +71,8 @@ def test_stop_with_an_empty_reason_shows_the_message_beside_the_field_and_does_n
     stop.get_by_role("button", name="Dừng giải quyết").click()
     error = page.locator("#stop-reason-error")
     expect(error).to_have_text("Hãy ghi rõ lý do công dân đề nghị dừng giải quyết hồ sơ.")
-    # Beside the field: right after the reason's label, inside the stop form, before its button.
-    expect(page.locator("#step-stop label:has(input[name=reason]) + #stop-reason-error")).to_be_visible()
+    # Beside the field: with the reason's box, inside the stop form.
+    expect(page.locator("#step-stop label:has(input[name=reason]) #stop-reason-error")).to_be_visible()
     expect(page.locator('#step-stop input[name="reason"]')).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#dossier-status")).to_have_text("Đã tiếp nhận")
     expect(page.locator("#step-confirm")).to_have_count(0)
