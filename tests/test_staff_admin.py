@@ -223,3 +223,62 @@ def test_the_province_admin_manages_accounts_at_central(central):
             [places["000.00.12.H56"], places["000.00.13.H56"]])
         assert changed.payload["staff_user"]["site_ids"] == [places["000.00.31.H56"]]
         assert created.audience == changed.audience == FEED_ALL  # every site pulls the province's accounts
+
+
+# ---- The admin page: each form's answer beside it --------------------------------------------
+
+def test_an_agency_code_like_xyz_is_refused_beside_its_field_with_an_example(app, staff):
+    from models import ReceptionPoint
+
+    admin = staff("admin")
+    form = {"name": "Trung tâm xã Tân Cương", "parent_agency": "UBND xã", "kind": "commune_centre",
+            "address": "Xóm 2", "agency_code": "xyz"}
+    response = admin.post("/admin/site", form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "000.00.12.H56" in field_error(page, "site", "agency_code")
+    assert 'value="xyz"' in page and 'value="Xóm 2"' in page and 'value="Trung tâm xã Tân Cương"' in page
+    with app.app_context():
+        assert db.session.scalar(select(ReceptionPoint.agency_code)) == "000.00.12.H56"
+    for code in ("000.00.13.h56", "H55.242"):
+        assert admin.post("/admin/site", {**form, "agency_code": code}).status_code == 200
+    for code in ("XYZ", "000.00.12", "H5", "12.H56", "000.00.12.Z56", "A" * 36):
+        assert admin.post("/admin/site", {**form, "agency_code": code}).status_code in (409, 422), code
+
+
+def test_a_refused_printer_url_is_shown_beside_its_counter_and_kept(app, staff):
+    from models import Counter
+
+    with app.app_context():
+        counter = db.session.scalars(select(Counter).where(Counter.number == 2)).one()
+        counter_id, queues = str(counter.id), [str(q.id) for q in counter.queues]
+    admin = staff("admin")
+    bad = {"queue_ids": queues, "printer_url": "tcp//10.0.0.5"}
+    response = admin.post(f"/admin/counters/{counter_id}", bad)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "không đúng định dạng" in field_error(page, f"counter-{counter_id}", "printer_url")
+    assert 'value="tcp//10.0.0.5"' in page and "autofocus" in page
+    saved = admin.post(f"/admin/counters/{counter_id}", {"queue_ids": queues[:1], "printer_url": "preview://"})
+    assert f'id="notice-counter-{counter_id}"' in saved.get_data(as_text=True)
+    assert "Đã lưu quầy 2" in saved.get_data(as_text=True)
+
+
+def test_a_refused_procedure_marks_each_bad_cell_beside_it(app, staff):
+    admin = staff("admin")
+    form = {"ma_thu_tuc": "DP.MOI.02", "ten_thu_tuc": "Thủ tục mới", "linh_vuc": "Hộ tịch",
+            "thoi_han_ngay": "-1", "le_phi": "abc", "giay_to": "Đơn (bản chính) x1"}
+    page = admin.post("/admin/procedures", form).get_data(as_text=True)
+    assert field_error(page, "procedure-new", "thoi_han_ngay")
+    assert field_error(page, "procedure-new", "le_phi")
+    assert 'value="Thủ tục mới"' in page and '<details class="procedure" open>' in page
+
+
+def test_a_bad_calendar_day_and_a_taken_queue_letter_are_shown_beside_their_fields(staff):
+    admin = staff("admin")
+    page = admin.post("/admin/calendar", {"day": "31/02/2026", "working": "0", "note": "Nghỉ bù"}).get_data(
+        as_text=True)
+    assert field_error(page, "calendar", "day") and 'value="Nghỉ bù"' in page
+    assert '<option value="0" selected>' in page
+    page = admin.post("/admin/queues", {"letter": "A", "name": "Trùng chữ"}).get_data(as_text=True)
+    assert "đã được dùng" in field_error(page, "queue-new", "letter") and 'value="Trùng chữ"' in page
