@@ -96,9 +96,14 @@ def test_each_key_says_what_it_did_and_n_finishes_and_calls_the_next(site, pages
     call_next = counter.locator("button.call-next")
     expect(call_next).to_contain_text("Gọi số tiếp theo")
 
+    # The message area stays in place (a live region) and each result replaces what it says.
+    messages = counter.locator("#messages")
+    expect(messages).to_have_attribute("aria-live", "polite")
+    messages.evaluate("node => { node.dataset.kept = 'yes'; }")
     counter.keyboard.press("n")
     expect(counter.locator("#serving-code")).to_have_text(first)
     expect(said(counter)).to_have_text(f"Đang gọi số {first}.")
+    expect(messages).to_have_attribute("data-kept", "yes")
     expect(call_next).to_contain_text("Xong, gọi số tiếp theo")
     counter.keyboard.press("r")
     expect(said(counter)).to_have_text(f"Đã gọi lại số {first} (lần 2).")
