@@ -34,7 +34,7 @@ from motcua.web import passive, render, wants_fragment
 from motcua.worker import wake_print_lines
 from sync import site as sync_site
 
-from .access import enforce_session, roles_required
+from .access import _touch_session, enforce_session, roles_required
 from .auth import _authenticate, _wait_message, login_wait
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
@@ -190,6 +190,7 @@ def select_counter():
             return _choose(site, confirm=counter, typed=typed, errors=errors)
         reason = typed["reason"]
     with write_transaction():
+        _touch_session()  # what roles_required does for a view holding the queue throughout
         open_counter(counter, officer, confirmed_by=confirmed_by, reason=reason)
     session["counter_id"] = str(counter.id)
     session.pop("displaced", None)
