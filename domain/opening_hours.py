@@ -17,13 +17,14 @@ import threading
 import time as monotonic
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import CalendarOverride, ReceptionPoint
 from motcua.extensions import db
-from motcua.i18n import gettext
+from motcua.i18n import current_language, gettext
 
 from . import clock
 from .calendar import calendar_for
@@ -192,6 +193,20 @@ def reopens_text(reopens: datetime | None, now: datetime) -> str:
     return gettext("Kiosk phát số trở lại lúc {time}, {day}.", time=at, day=day)
 
 
+def _holiday_name(day: date, vietnamese: str | None) -> str:
+    """The holiday's name in the visitor's language (the holidays package names them in both)."""
+    if not vietnamese or current_language() != "en":
+        return vietnamese or ""
+    return _english_holidays(day.year).get(day) or vietnamese
+
+
+@lru_cache(maxsize=8)
+def _english_holidays(year: int):
+    import holidays
+
+    return holidays.country_holidays("VN", years=year, language="en_US")
+
+
 def local_now() -> datetime:
     """Now as Vietnamese wall-clock time (naive), on the app's clock (domain.clock: test offset)."""
     return clock.to_local(clock.utcnow()).replace(tzinfo=None)
@@ -202,7 +217,7 @@ def closed_notice(schedule: Schedule, now: datetime) -> ClosedNotice | None:
     state = schedule.state_at(now)
     if state.open:
         return None
-    reason = gettext(REASONS[state.reason], name=state.holiday or "")
+    reason = gettext(REASONS[state.reason], name=_holiday_name(now.date(), state.holiday))
     return ClosedNotice(reason, reopens_text(state.reopens_at, now), hours_text(schedule.hours), state)
 
 

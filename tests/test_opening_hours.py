@@ -154,7 +154,7 @@ def test_on_a_holiday_the_kiosk_names_it_and_in_english_too(kiosk, monkeypatch):
     assert "Hôm nay là ngày nghỉ lễ" in client.get("/kiosk").get_data(as_text=True)
     client.get("/lang/en?next=/kiosk")
     page = client.get("/kiosk").get_data(as_text=True)
-    assert "Today is a public holiday" in page and "Monday 04/01/2027" in page
+    assert "Today is a public holiday: New Year&#39;s Day." in page and "Monday 04/01/2027" in page
     assert "Working hours: Morning 07:30–11:30, Afternoon 13:30–17:00, Monday to Friday." in page
 
 
