@@ -90,3 +90,13 @@ def test_vietnamese_letters_are_the_67_of_the_alphabet():
     letters = vietnamese_letters()
     assert len(letters) == 2 * 67 and {"ặ", "Ữ", "đ", "ỳ", "Ơ"} <= set(letters)
     assert {"î", "ŏ", "ç"}.isdisjoint(letters)  # French, Latin: not Vietnamese
+
+
+def test_the_demo_names_its_fields_queues_and_priorities_in_english():
+    from motcua.demo import PRIORITIES, QUEUES
+    from motcua.demo_procedures import PROCEDURES
+
+    fields = {procedure["field"] for procedure in PROCEDURES} | {f for *_, fields in QUEUES for f in fields}
+    assert sorted(field for field in fields if field not in EN) == []
+    assert all(name_en for _, _, name_en, _ in QUEUES) and all(name_en for *_, name_en in PRIORITIES)
+    assert dict((name, name_en) for _, name, name_en, _ in QUEUES)["Chứng thực"] == "Certification"
