@@ -125,6 +125,17 @@ def staff_password(username, password):
     click.echo(f"Đã đổi mật khẩu tài khoản {username}; các phiên đăng nhập cũ đã kết thúc.")
 
 
+@staff_group.command("reset-password")
+@click.argument("username")
+def staff_reset_password(username):
+    """Give USERNAME a generated password, printed once; every session of the account ends."""
+    from domain.staff import reset_password
+
+    with _staff_change(username) as user:
+        password = reset_password(user, None)
+    click.echo(f"Mật khẩu mới của {username} (chỉ hiện một lần): {password}")
+
+
 @staff_group.command("disable")
 @click.argument("username")
 def staff_disable(username):

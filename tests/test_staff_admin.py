@@ -282,3 +282,10 @@ def test_a_bad_calendar_day_and_a_taken_queue_letter_are_shown_beside_their_fiel
     assert '<option value="0" selected>' in page
     page = admin.post("/admin/queues", {"letter": "A", "name": "Trùng chữ"}).get_data(as_text=True)
     assert "đã được dùng" in field_error(page, "queue-new", "letter") and 'value="Trùng chữ"' in page
+
+
+def test_the_cli_gives_a_generated_password_once(app, runner, staff):
+    result = runner.invoke(args=["staff", "reset-password", "canbo1"])
+    assert result.exit_code == 0
+    password = result.output.strip().rsplit(" ", 1)[-1]
+    assert staff("canbo1").login_status == 200 and staff("canbo1", password).login_status == 303
