@@ -150,7 +150,7 @@ def index():
 def _choose(site, confirm: Counter | None = None, typed: dict | None = None, errors: dict | None = None):
     """The counters to sit at; `confirm` asks before taking one another officer is using (with a
     supervisor's confirmation unless this officer is one), `typed` and `errors` by field."""
-    displaced = session.pop("displaced", None)
+    displaced = session.get("displaced")  # said until the officer sits at a counter again
     message = None
     if displaced:
         text, params = _displaced(displaced)
@@ -242,9 +242,15 @@ def release_counter():
 @staff_only
 @passive
 def waiting():
-    """The waiting list, polled every few seconds (does not keep the session alive)."""
+    """The waiting list, polled every few seconds (does not keep the session alive).
+
+    Once the counter is no longer this officer's (taken over), the page goes back to the choice of
+    counters, which says who took it.
+    """
     site = current_site()
-    counter = _require_counter(site)
+    counter = my_counter(site)
+    if counter is None:
+        return "", 200, {"HX-Redirect": url_for("counter.index")}
     return render("counter/partials/_waiting.html", "counter/partials/_waiting.html",
                   counter=counter, sync=sync_badge(),
                   rows=[(t, minutes_since(t.issued_at)) for t in waiting_for_counter(counter)])

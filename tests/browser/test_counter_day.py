@@ -80,13 +80,12 @@ def test_a_takeover_needs_a_supervisors_password_and_tells_the_officer_who(site,
     assert names[context["confirmed_by_id"].replace("-", "")] == "giamsat"
     assert context["reason"] == "Cán bộ Tiếp Nhận đi họp"
 
-    # The officer displaced is told by the waiting list's next poll, without touching anything.
-    expect(officer.locator("#messages")).to_contain_text(
+    # The officer displaced is told at the waiting list's next poll, without touching anything: the
+    # page goes back to the choice of counters, which says who took it, who confirmed it and why.
+    expect(officer.locator("h1")).to_have_text("Chọn quầy làm việc", timeout=10_000)
+    expect(officer.locator("#messages [role=alert]")).to_have_text(
         "Quầy số 2 đã được Lê Thị Bưu Điện tiếp nhận, Trần Thị Giám Sát xác nhận "
-        "(lý do: Cán bộ Tiếp Nhận đi họp)", timeout=10_000)
-    officer.reload()
-    expect(officer.locator("h1")).to_have_text("Chọn quầy làm việc")
-    expect(officer.locator("#messages")).to_contain_text("Lê Thị Bưu Điện tiếp nhận")
+        "(lý do: Cán bộ Tiếp Nhận đi họp). Bạn không còn làm việc tại quầy này; hãy chọn quầy khác.")
 
 
 def test_each_key_says_what_it_did_and_n_finishes_and_calls_the_next(site, pages):
