@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from domain import DomainError
 from domain.events import record
-from domain.site_config import AGENCY_CODE
+from domain.site_config import checked_agency_code
 from models import POINT_KINDS, ReceptionPoint
 from motcua.extensions import db
 
@@ -13,10 +13,7 @@ from .central import issue_credential
 
 def add_site(agency_code: str, name: str, kind: str, address: str = "", parent_agency: str = ""):
     """A new reception point and its first sync credential: (site, credential)."""
-    code = (agency_code or "").strip().upper()
-    if not AGENCY_CODE.match(code):
-        raise DomainError("Mã định danh cơ quan “{code}” không hợp lệ (chữ số, A–Z và dấu chấm, "
-                          "tối đa 35 ký tự).", code=code)
+    code = checked_agency_code(agency_code)  # the same rule as the admin page's
     if kind not in POINT_KINDS:
         raise DomainError("Loại điểm tiếp nhận không hợp lệ.")
     name = " ".join((name or "").split())[:200]
