@@ -162,16 +162,24 @@
     watch(form);
   }
 
-  purge(function (key, draft) { return !draft || Date.now() - draft.saved > MAX_AGE; });
-  // A form sent, and this page is not that form again: it was received, the draft is done.
-  var sent = sessionStorage.getItem(SENT);
-  if (sent && !Array.prototype.some.call(document.querySelectorAll("form[data-draft]"), function (form) {
-    return keyOf(form) === sent;
-  })) {
-    forget(sent);
-    sessionStorage.removeItem(SENT);
+  // After htmx has wired the page (it does so when the document is loaded): a restored procedure
+  // must be able to load its checklist.
+  function later() { setTimeout(begin, 0); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", later);
+  else later();
+
+  function begin() {
+    purge(function (key, draft) { return !draft || Date.now() - draft.saved > MAX_AGE; });
+    // A form sent, and this page is not that form again: it was received, the draft is done.
+    var sent = sessionStorage.getItem(SENT);
+    if (sent && !Array.prototype.some.call(document.querySelectorAll("form[data-draft]"), function (form) {
+      return keyOf(form) === sent;
+    })) {
+      forget(sent);
+      sessionStorage.removeItem(SENT);
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), start);
   }
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), start);
 
   // The form swapped itself after an error: watch the new one (its values are the draft now).
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
