@@ -30,7 +30,7 @@ def vietnamese_letters() -> str:
 # gender “Nam”/“Nữ”, a paper's kind “(bản chính)”).
 TYPED_WORDS = ("bản chính", "bản sao", "xuất trình", "Nam", "Nữ", "có", "không")
 MESSAGE_CALLS = {"gettext", "gettext_noop", "DomainError", "NotFound", "PrinterError", "error_response",
-                 "CardParseError", "CatalogueError"}
+                 "CardParseError", "CatalogueError", "ConfigError", "StaffError", "InvalidInput"}
 
 
 def template_strings():
