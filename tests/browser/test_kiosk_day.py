@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.live_server import LiveServer, staff_session
+from tests.support.live_server import staff_session
 
 from .conftest import query_db, scripts_ready, shot, start_server
 from .test_journey import log_in, take_ticket
@@ -74,9 +74,8 @@ def monday(tmp_path_factory):
 @pytest.fixture(scope="module")
 def new_year(tmp_path_factory):
     """A site whose clock reads New Year's Day 2027, 09:00, hours enforced."""
-    # (a third server beside the others: a loaded machine may take longer than the usual 20 s to start it)
-    server = LiveServer(tmp_path_factory.mktemp("browser-kiosk-holiday") / "instance",
-                        env=clock_at(NEW_YEAR_0900)).start(timeout=90)
+    server = start_server(tmp_path_factory.mktemp("browser-kiosk-holiday") / "instance",
+                          clock_at(NEW_YEAR_0900))
     yield server
     server.stop()
 

@@ -45,7 +45,7 @@ class LiveServer:
         self.process = None
         self.log_path = instance / "server.log"
 
-    def start(self, timeout: float = 20) -> "LiveServer":
+    def start(self, timeout: float = 90) -> "LiveServer":  # a loaded 2-core machine took over 20 s
         with open(self.log_path, "ab") as log:  # the child keeps its own copy of the fd
             self.process = subprocess.Popen(
                 [str(BIN / "waitress-serve"), "--host=127.0.0.1", f"--port={self.port}",
