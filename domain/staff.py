@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
-from models import ROLES, LoginAttempt, StaffSession, StaffUser, staff_site
+from models import ROLES, LoginAttempt, StaffSession, StaffUser
 from motcua.extensions import db
 
 from . import DomainError
@@ -50,7 +51,7 @@ def accounts(site=None) -> list[Account]:
     Vietnamese order of their names — given name first, as Vietnamese lists are read."""
     from .collation import vi_key
 
-    users = list(db.session.scalars(select(StaffUser)))
+    users = list(db.session.scalars(select(StaffUser).options(selectinload(StaffUser.sites))))
     if site is not None:
         users = [user for user in users if works_at(user, site)]
     users.sort(key=lambda user: (vi_key(user.full_name.split()[-1]), vi_key(user.full_name), user.username))
@@ -84,8 +85,7 @@ def works_at(user: StaffUser, site) -> bool:
 
 def _site_ids(user: StaffUser) -> set:
     """Where the account may work: its assignments, or with none its home site."""
-    assigned = set(db.session.scalars(select(staff_site.c.site_id).where(staff_site.c.staff_id == user.id)))
-    return assigned or {user.site_id}
+    return {place.id for place in user.sites} or {user.site_id}
 
 
 def generate_password(username: str = "") -> str:
