@@ -16,6 +16,7 @@
   var staffMeta = document.querySelector('meta[name="staff-id"]');
   if (!staffMeta || !window.localStorage) return;
   var staff = staffMeta.getAttribute("content");
+  var leaving = false; // discarded: nothing may be saved again while the page goes
 
   function read(key) {
     try {
@@ -63,6 +64,7 @@
   }
 
   function save(form) {
+    if (leaving) return;
     var values = snapshot(form);
     if (!values) return forget(keyOf(form));
     try {
@@ -122,6 +124,7 @@
     box.querySelector(".draft-time").textContent = two(saved.getHours()) + ":" + two(saved.getMinutes()) +
       " " + two(saved.getDate()) + "/" + two(saved.getMonth() + 1) + "/" + saved.getFullYear();
     box.querySelector("#draft-discard").addEventListener("click", function () {
+      leaving = true;
       forget(keyOf(form));
       sessionStorage.removeItem(SENT);
       location.replace(location.href); // the form as it was before the draft

@@ -12,7 +12,9 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, query_db, scripts_ready, shot, start_server
+from tests.support.live_server import LiveServer
+
+from .conftest import ROOT, query_db, scripts_ready, shot
 from .test_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -45,7 +47,7 @@ with app.app_context(), write_transaction():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("browser-intake-site") / "instance")
+    server = LiveServer(tmp_path_factory.mktemp("browser-intake-site") / "instance").start(timeout=90)
     yield server
     server.stop()
 
@@ -53,8 +55,8 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def short_site(tmp_path_factory):
     """A site whose staff sessions expire after IDLE_SECONDS without an action."""
-    server = start_server(tmp_path_factory.mktemp("browser-intake-idle") / "instance",
-                          env={"FLASK_STAFF_IDLE_TIMEOUT": str(IDLE_SECONDS)})
+    server = LiveServer(tmp_path_factory.mktemp("browser-intake-idle") / "instance",
+                        env={"FLASK_STAFF_IDLE_TIMEOUT": str(IDLE_SECONDS)}).start(timeout=90)
     yield server
     server.stop()
 
