@@ -6,11 +6,14 @@ refuses a site's staff events); central (ROLE=central) manages the province's, e
 reception points where it works.
 """
 
+import uuid
+
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from domain import DomainError, NotFound, staff
+from domain.collation import vi_key
 from domain.site import current_site
 from models import ROLES, ReceptionPoint, StaffUser
 from motcua.extensions import db
@@ -41,8 +44,6 @@ def _managed_here() -> bool:
 
 
 def _places() -> list:
-    from domain.collation import vi_key
-
     return sorted(db.session.scalars(select(ReceptionPoint)), key=lambda place: vi_key(place.name))
 
 
@@ -73,9 +74,7 @@ def _find(user_id) -> StaffUser:
     return user
 
 
-def _uuid(value):
-    import uuid
-
+def _uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

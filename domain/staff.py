@@ -19,6 +19,7 @@ from motcua.extensions import db
 
 from . import DomainError
 from .clock import utcnow
+from .collation import vi_key
 from .counters import ACCOUNT_DISABLED, PASSWORD_CHANGED, close_held
 from .events import record
 from .validation import column_length
@@ -49,13 +50,12 @@ class Account:
 def accounts(site=None) -> list[Account]:
     """The accounts that work at `site` (None: every account, as central sees the province), in
     Vietnamese order of their names — given name first, as Vietnamese lists are read."""
-    from .collation import vi_key
-
     users = list(db.session.scalars(select(StaffUser).options(selectinload(StaffUser.sites))))
     if site is not None:
         users = [user for user in users if works_at(user, site)]
     users.sort(key=lambda user: (vi_key(user.full_name.split()[-1]), vi_key(user.full_name), user.username))
-    return [_account(user, _last_logins()) for user in users]
+    last_logins = _last_logins()
+    return [_account(user, last_logins) for user in users]
 
 
 def account(user: StaffUser) -> Account:
@@ -64,8 +64,6 @@ def account(user: StaffUser) -> Account:
 
 
 def _account(user: StaffUser, last_logins: dict) -> Account:
-    from .collation import vi_key
-
     return Account(user, sorted(user.sites, key=lambda place: vi_key(place.name)),
                    last_logins.get(user.username))
 
