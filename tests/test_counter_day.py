@@ -7,7 +7,7 @@ import shutil
 from sqlalchemy import select
 
 from domain.apply import apply_event, envelope
-from models import Counter, Event, LoginAttempt, Ticket
+from models import Counter, Event, LoginAttempt, Queue, Ticket
 from motcua import create_app
 from motcua.extensions import db
 from motcua.transactions import write_transaction
@@ -259,3 +259,16 @@ def test_a_recall_is_announced_once_more_but_listed_once(client, app, staff):
     officer.post(f"/counter/tickets/{ticket(app, 'A001').id}/recall")
     html = board(client, after).get_data(as_text=True)
     assert codes_on(html) == ["A001"] and html.count('class="announce"') == 1
+
+
+def test_a_ticket_sent_back_to_a_queue_leaves_the_board_until_called_again(client, app, staff):
+    issue(client, app, "A")
+    officer = at_counter(staff, app, 1)
+    call(officer)
+    with app.app_context():
+        queue_b = db.session.scalar(select(Queue.id).where(Queue.letter == "B"))
+    officer.post(f"/counter/tickets/{ticket(app, 'A001').id}/transfer", {"target": f"q:{queue_b}"})
+    assert codes_on(client.get("/display").get_data(as_text=True)) == []
+    assert call(at_counter(staff, app, 2, username="giamsat")) == "A001"  # counter 2 serves B
+    html = client.get("/display").get_data(as_text=True)
+    assert codes_on(html) == ["A001"] and "Quầy 2" in html
