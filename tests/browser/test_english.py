@@ -44,7 +44,8 @@ pytestmark = pytest.mark.browser
 
 LETTERS = vietnamese_letters()
 PASSWORD = "motcua-demo"
-ACCOUNTS = {"officer": "canbo1", "supervisor": "giamsat", "admin": "admin", "postal_officer": "buudien"}
+ACCOUNTS = {"officer": "canbo1", "supervisor": "giamsat", "admin": "admin", "postal_officer": "buudien",
+            "second_officer": "canbo2"}  # canbo2: made by the demo's history
 ROLE_ORDER = ("anonymous", "officer", "supervisor", "admin", "postal_officer")
 FILE_SUFFIX = re.compile(r"\.(pdf|png|wav|csv|xlsx)$")
 NOT_PAGES = {  # endpoint → why it is not opened as a page
@@ -105,6 +106,7 @@ FIND_VIETNAMESE = """letters => {
   }
   return found;
 }"""
+NO_BROWSER_CHECKS = "() => document.querySelectorAll('form').forEach(form => form.noValidate = true)"
 HTMX_SETTLED = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
 
 # Run once on the seeded site before its server starts: the statuses the history does not reach, a
@@ -323,9 +325,11 @@ class SiteValues:
                              "SiteValues.values in tests/browser/test_english.py")
 
 
-def journeys_in_english(english, base: str) -> None:
+def journeys_in_english(english, server) -> None:
     """What only a form shows: the kiosk's priority and ticket screens, the PAKN receipt, the counter
-    serving a citizen, the intake form refused with its messages."""
+    serving a citizen, the intake form refused with its messages, a step asking for its reason and
+    confirmation, a takeover asking for a supervisor."""
+    base = server.url
     kiosk = english.page("anonymous")
     kiosk.goto(base + "/kiosk")
     scripts_ready(kiosk)
@@ -359,15 +363,38 @@ def journeys_in_english(english, base: str) -> None:
     shot(counter, "english-counter.png")
 
     counter.goto(base + "/counter/dossiers/new")
-    counter.evaluate("() => document.querySelectorAll('form').forEach(form => form.noValidate = true)")
+    counter.evaluate(NO_BROWSER_CHECKS)
     counter.locator('button[name="decision"][value="receive"]').click()
     expect(counter.locator(".error-text, .field-error, [role=alert]").first).to_be_visible()
     english.check("officer", "", counter)
 
+    # Stopping a dossier: refused without a reason, then asked to confirm.
+    counter.goto(f"{base}/counter/dossiers/{dossier_in(server, 'transferred')}")
+    counter.evaluate(NO_BROWSER_CHECKS)
+    counter.locator('#step-stop button[type="submit"]').click()
+    expect(counter.locator("#step-stop [role=alert]")).to_be_visible()
+    english.check("officer", "", counter)
+    counter.locator('#step-stop input[name="reason"]').fill("Người nộp xin rút hồ sơ.")
+    counter.locator('#step-stop button[type="submit"]').click()
+    expect(counter.locator("#step-confirm")).to_be_visible()
+    english.check("officer", "", counter)
+    counter.locator("#confirm-no").click()
+    expect(counter.locator("#step-confirm")).to_have_count(0)
+
+    # Another officer asks for the occupied counter 1: a supervisor must confirm the takeover.
+    other = english.page("second_officer")
+    other.goto(base + "/counter")
+    other.locator('button.counter-choice[data-counter="1"]').click()
+    expect(other.locator("#takeover")).to_be_visible()
+    english.check("second_officer", "", other)
+
+
+def dossier_in(server, status: str) -> str:
+    return query_db(server, "SELECT id FROM dossier WHERE status = ? ORDER BY id", status)[0][0]
+
 
 def test_every_site_page_is_english(english, english_site, tmp_path):
-    base = english_site.url
-    journeys_in_english(english, base)
+    journeys_in_english(english, english_site)
     values = SiteValues(english_site)
     pages = [row for row in site_routes(tmp_path) if is_page(*row[:2])]
     for endpoint, rule, names in sorted(pages, key=lambda row: (row[0] == "auth.login", row[1])):
