@@ -305,9 +305,10 @@ class SiteValues:
 
     def values(self, endpoint: str, name: str) -> list[str]:
         one = self.one
-        if name in ("dossier_id", "feedback_id"):  # one in each status
+        if name in ("dossier_id", "feedback_id"):  # its own page: one in each status; others: one
             table = name.removesuffix("_id")
-            return [row_id for (row_id,) in self.each_status(f"SELECT status, id FROM {table} ORDER BY id")]
+            found = [row_id for (row_id,) in self.each_status(f"SELECT status, id FROM {table} ORDER BY id")]
+            return found if endpoint.endswith((".show", ".dossier")) else found[:1]
         if name == "ticket_id":
             return [one("SELECT ticket_id FROM print_job WHERE ticket_id IS NOT NULL")]
         if name == "job_id":
