@@ -402,7 +402,14 @@ def test_every_site_page_is_english(english, english_site, tmp_path):
         role = role_for(endpoint)
         for path in values.paths(endpoint, rule, names):
             english.check(role, path)
-    english.check("anonymous", "/no-such-page")
+    procedure = values.values("", "procedure_id")[0]
+    for role, path in (("officer", f"/counter/dossiers/new?procedure_id={procedure}"),
+                       ("officer", f"/counter/dossiers/checklist?procedure_id={procedure}"),
+                       ("officer", "/counter/search?q=Nguyễn"), ("officer", "/counter/pakn?status=closed"),
+                       ("supervisor", "/counter/supervisor/dossiers?key=late"),
+                       ("anonymous", "/kiosk/tra-cuu?code=000.00.12.H56-000101-0001&check=XXXXXX"),
+                       ("anonymous", "/no-such-page")):
+        english.check(role, path)  # what a query shows: a procedure chosen, results, a list, not found
     assert not english.findings, english.report()
 
 
