@@ -39,6 +39,7 @@ from sync.site import public_base_url as site_public_base_url
 
 from . import intake as form_helpers
 from .access import enforce_session, roles_required
+from .intake import INTAKE_LIMITS, INTAKE_TEXT
 from .scan import staff_message
 from .views import my_counter
 
@@ -78,29 +79,9 @@ STEP_TEXT = {"agency": ("Cơ quan giải quyết", 200, False), "items": ("Giấ
              "collected_by": ("Người nhận", 20, False), "proxy_name": ("Họ tên người nhận thay", 120, False),
              "authorisation": ("Giấy ủy quyền", 200, False), "reasons": ("Lý do", 2000, True),
              "id_checked": ("Đã kiểm tra giấy tờ", 10, False), "new_date": ("Ngày hẹn mới", 10, False)}
-# Mẫu 01 text fields: (label, limit from the column or the proxy's JSON, kind).
-INTAKE_TEXT = {
-    "applicant_name": ("Họ và tên", check.column_length(Dossier.applicant_name), "name"),
-    "applicant_id_number": ("Số định danh cá nhân", 20, "text"),
-    "applicant_gender": ("Giới tính", check.column_length(Dossier.applicant_gender), "text"),
-    "applicant_address": ("Địa chỉ", check.column_length(Dossier.applicant_address), "text"),
-    "applicant_phone": ("Điện thoại", check.column_length(Dossier.applicant_phone), "text"),
-    "applicant_email": ("Thư điện tử", check.column_length(Dossier.applicant_email), "text"),
-    "proxy_name": ("Họ tên người nộp thay", 120, "name"),
-    "proxy_id_number": ("Số định danh người nộp thay", 20, "text"),
-    "proxy_phone": ("Điện thoại người nộp thay", 20, "text"),
-    "proxy_address": ("Địa chỉ người nộp thay", 300, "text"),
-    "proxy_authorisation": ("Giấy ủy quyền", 200, "text"),
-    "notes": ("Ghi chú", 1000, "lines"),
-    "missing_extra": ("Giấy tờ cần bổ sung khác", 2000, "lines"),
-    "reasons": ("Lý do từ chối", 2000, "lines"),
-}
 DECISIONS = ("receive", "supplement", "refuse")
 ID_MISMATCH = ("Số định danh không khớp với ngày sinh hoặc giới tính đã nhập. Hãy đối chiếu với thẻ, sửa nếu "
                "nhập sai, rồi đánh dấu “Tôi đã đối chiếu với thẻ”.")
-
-
-INTAKE_LIMITS = {name: limit for name, (_label, limit, _kind) in INTAKE_TEXT.items()}
 
 
 @bp.get("", strict_slashes=False)

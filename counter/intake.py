@@ -15,13 +15,31 @@ from domain.cccd import id_mismatch
 from domain.collation import vi
 from domain.dossiers import CHANNELS, narrowed_procedures
 from domain.tickets import finish
-from models import Procedure
+from models import Dossier, Procedure
 from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import render
 
 from .views import my_counter
 
+# Mẫu 01 text fields: (label, limit from the column or the proxy's JSON, kind).
+INTAKE_TEXT = {
+    "applicant_name": ("Họ và tên", check.column_length(Dossier.applicant_name), "name"),
+    "applicant_id_number": ("Số định danh cá nhân", 20, "text"),
+    "applicant_gender": ("Giới tính", check.column_length(Dossier.applicant_gender), "text"),
+    "applicant_address": ("Địa chỉ", check.column_length(Dossier.applicant_address), "text"),
+    "applicant_phone": ("Điện thoại", check.column_length(Dossier.applicant_phone), "text"),
+    "applicant_email": ("Thư điện tử", check.column_length(Dossier.applicant_email), "text"),
+    "proxy_name": ("Họ tên người nộp thay", 120, "name"),
+    "proxy_id_number": ("Số định danh người nộp thay", 20, "text"),
+    "proxy_phone": ("Điện thoại người nộp thay", 20, "text"),
+    "proxy_address": ("Địa chỉ người nộp thay", 300, "text"),
+    "proxy_authorisation": ("Giấy ủy quyền", 200, "text"),
+    "notes": ("Ghi chú", 1000, "lines"),
+    "missing_extra": ("Giấy tờ cần bổ sung khác", 2000, "lines"),
+    "reasons": ("Lý do từ chối", 2000, "lines"),
+}
+INTAKE_LIMITS = {name: limit for name, (_label, limit, _kind) in INTAKE_TEXT.items()}  # maxlength
 # Fields of the form in the order the officer meets them: the first one in error gets the focus.
 FORM_FIELDS = ("procedure_id", "applicant_name", "applicant_id_number", "id_card_checked",
                "applicant_birth_date", "applicant_gender", "applicant_address", "applicant_phone",
@@ -68,7 +86,7 @@ def form_context(site, *, ticket=None, procedure=None, values=None, errors=None,
     offered, narrowed = procedures(site, ticket, show_all, procedure)
     return {"site": site, "ticket": ticket, "procedures": offered, "narrowed": narrowed,
             "show_all": show_all, "procedure": procedure, "values": values, "channels": CHANNELS,
-            "errors": errors, "limits": limits or {}, "mismatch": applicant_mismatch(values),
+            "errors": errors, "limits": limits or INTAKE_LIMITS, "mismatch": applicant_mismatch(values),
             "focus": next((name for name in FORM_FIELDS if name in errors), None),
             "summary": [(name if name in FORM_FIELDS else None, text) for name, text in errors.items()]}
 

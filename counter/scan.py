@@ -10,21 +10,19 @@ import json
 import logging
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from domain.collation import vi
-from domain.dossiers import CHANNELS, card_values, fill_from_previous
+from domain.dossiers import card_values, fill_from_previous
 from domain.scans import classify
 from domain.site import current_site
 from domain.tickets import current_ticket
 from domain.tracking import find_for_tracking
-from models import COUNTER_ROLES, Procedure
+from models import COUNTER_ROLES
 from motcua.errors import error_response
-from motcua.extensions import db
 from motcua.i18n import gettext
 from motcua.web import wants_fragment
 
 from .access import enforce_session, roles_required
+from .intake import form_context
 from .views import my_counter
 
 log = logging.getLogger(__name__)
@@ -78,11 +76,8 @@ def _intake(site, card):
     if reused:
         message += " " + gettext(
             "Công dân đã từng nộp hồ sơ: đã điền lại {n} thông tin từ lần trước, hãy kiểm tra.", n=reused)
-    procedures = list(db.session.scalars(
-        select(Procedure).where(Procedure.site_id == site.id, Procedure.active.is_(True))
-        .order_by(vi(Procedure.field), vi(Procedure.name))))
-    body = render_template("dossiers/new.html", site=site, ticket=ticket, procedures=procedures,
-                           procedure=None, values=values, channels=CHANNELS, message=message, level="info")
+    context = form_context(site, ticket=ticket, values=values)  # the ticket's procedures, the ID check
+    body = render_template("dossiers/new.html", **context, message=message, level="info")
     headers = {"Cache-Control": "no-store"}
     if wants_fragment():
         headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML show:window:top",

@@ -26,11 +26,11 @@ pytestmark = pytest.mark.browser
 
 PROCEDURE = "Thay đổi, cải chính hộ tịch"
 CARD = (
-    "001090123456|012345678|Nguyễn Thị Hồng Nhung|05031990|Nữ|"
+    "001190123456|012345678|Nguyễn Thị Hồng Nhung|05031990|Nữ|"
     "Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên|15042021"
 )
 NAME = "Nguyễn Thị Hồng Nhung"
-ID_NUMBER = "001090123456"
+ID_NUMBER = "001190123456"  # 4th digit 1: a woman born in the 1900s, as the card says
 ADDRESS = "Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên"
 PHONE = "0912345678"
 MASKED = "Nguyễn T. H. N."
