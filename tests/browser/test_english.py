@@ -362,6 +362,16 @@ def journeys_in_english(english, server) -> None:
     expect(counter.locator(".serving")).to_contain_text("Older person")
     english.check("officer", "", counter)
     shot(counter, "english-counter.png")
+    counter.locator('a[data-shortcut="d"]').click()  # intake from the ticket: its queue's procedures
+    expect(counter.locator("#procedure-choice")).to_be_visible()
+    english.check("officer", "", counter)
+    counter.goto(base + "/counter")
+    counter.locator('button[data-shortcut="k"]').click()  # finished: the citizen is asked to rate
+    expect(counter.locator(".serving")).to_have_count(0)
+    rating = english.page("anonymous")
+    rating.goto(base + "/danh-gia/quay/1")
+    expect(rating.locator('[data-screen="rating-ask"]')).to_be_visible()
+    english.check("anonymous", "", rating)
 
     counter.goto(base + "/counter/dossiers/new")
     counter.evaluate(NO_BROWSER_CHECKS)
