@@ -1,4 +1,11 @@
-"""Vietnamese first, English available: Vietnamese source strings, an English catalogue."""
+"""Vietnamese first, English available: Vietnamese source strings, an English catalogue.
+
+On an English page everything the software says is English; what people typed stays as typed — a
+citizen's or officer's name, a procedure, an address, a reason — and is marked lang="vi" (the `vi`
+filter, `lang_vi()` where no element can be added), which screen readers need and which
+tests/browser/test_english.py skips. Queues and priority categories show their `name_en` where set
+(`named`); a procedure's field shows the catalogue's English where it has one (`label`).
+"""
 
 import re
 
