@@ -172,6 +172,16 @@ def test_every_touch_target_on_the_kiosk_is_at_least_48_px(site, pages):
                        ("pakn", "/kiosk/gop-y"), ("error", "/kiosk/thu-tuc/khong-co")]:
         kiosk.goto(site.url + path)
         seen[name] = small_targets(kiosk)
+    kiosk.goto(site.url + "/kiosk/gop-y")
+    kiosk.locator("button.pakn-send").click()  # nothing chosen: each refusal beside its field
+    expect(kiosk.locator(".pakn-error").first).to_be_visible()
+    seen["pakn refused"] = small_targets(kiosk)
+    kiosk.locator("label.pakn-choice", has_text="Phản ánh").click()
+    kiosk.locator("label.pakn-choice", has_text="Thái độ, tác phong cán bộ").click()
+    kiosk.locator("#pakn-content").fill("Ghế chờ ở sảnh không đủ cho người cao tuổi ngồi đợi đến lượt.")
+    kiosk.locator("button.pakn-send").click()
+    expect(kiosk.locator('[data-screen="pakn-receipt"]')).to_be_visible()
+    seen["pakn receipt"] = small_targets(kiosk)
     kiosk.goto(site.url + "/kiosk/thu-tuc")
     kiosk.locator(".kiosk-procedures a").first.click()
     expect(kiosk.locator('[data-screen="procedure"]')).to_be_visible()
