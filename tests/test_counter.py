@@ -189,6 +189,8 @@ COUNTER_ROUTES = [
     ("post", f"/counter/pakn/{ZERO}/assign"),
     ("post", f"/counter/pakn/{ZERO}/print"),
     ("post", f"/counter/pakn/{ZERO}/answer"),
+    ("get", "/counter/search"),
+    ("get", f"/counter/search/citizen/{ZERO}"),
 ]
 
 
