@@ -68,7 +68,8 @@ def track(code):
     dossier = find_for_tracking(code, check)
     if dossier is not None:
         return _page(view=public_view(dossier), office=office_card(dossier.site_id))
-    return _page(awaited=_awaited(code, check)), 404
+    awaited = _awaited(code, check)
+    return _page(awaited=awaited, office=awaited and office_card(awaited["site_id"])), 404
 
 
 def _page(view=None, awaited=None, office=None):
@@ -90,7 +91,8 @@ def _awaited(code: str, check: str) -> dict | None:
     if found is None or not may_still_arrive(typed[0], found[1], utcnow()):
         return None
     site, pushed = found
-    return {"site": site.name, "synced_at": f"{fmt_date(pushed)} {fmt_time(pushed)}" if pushed else None}
+    return {"site": site.name, "site_id": site.id,
+            "synced_at": f"{fmt_date(pushed)} {fmt_time(pushed)}" if pushed else None}
 
 
 def _kiosk_code() -> str:

@@ -278,6 +278,10 @@ def test_central_names_the_office_from_what_the_site_synced(tmp_path):
             at_central.sync(site)
             html = at_central.lookup(central, f"/T/{row.code}?K={row.check}").get_data(as_text=True)
             assert_names_the_office(html, name, address)
+            later = at_central.receive_at_site(site, at_central.officer_at_counter(site))  # not yet sent
+            awaited = at_central.lookup(central, f"/T/{later.code}?K={later.check}")
+            assert awaited.status_code == 404 and 'id="not-yet-received"' in awaited.get_data(as_text=True)
+            assert_names_the_office(awaited.get_data(as_text=True), name, address)  # the citizen may call
         finally:
             at_central.dispose(site)
 
