@@ -26,7 +26,7 @@ from domain.printing import queue_print_job
 from domain.receipts import receipt_payload, return_slip_payload, supplement_slip_payload
 from domain.scans import card_scan
 from domain.site import current_site, get_owned
-from domain.tracking import staff_history
+from domain.tracking import clock_restarted_at, staff_history
 from domain.uploads import attach_scan, check_and_store, read_stored
 from hardware.forms import ReceiptData, receipt_pdf
 from models import COUNTER_ROLES, Attachment, Dossier, Procedure, StaffUser, Ticket
@@ -301,7 +301,8 @@ def _detail(site, dossier, message=None, level="info", state=None, confirm=None)
     `confirm` the irreversible step waiting for the officer's confirmation."""
     return render("dossiers/show.html", "dossiers/partials/_detail.html", site=site, dossier=dossier,
                   history=staff_history(dossier), labels=lifecycle.STATUS_LABELS, channels=CHANNELS,
-                  allowed=lifecycle.allowed_steps(site, dossier), form_labels=lifecycle.FORM_LABELS,
+                  restarted=clock_restarted_at(dossier), allowed=lifecycle.allowed_steps(site, dossier),
+                  form_labels=lifecycle.FORM_LABELS,
                   slip_labels=lifecycle.SLIP_LABELS, message=message, level=level, state=state,
                   confirm=confirm)
 

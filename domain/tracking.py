@@ -83,13 +83,19 @@ def public_view(dossier: Dossier) -> dict:
         "status": STATUS_LABELS.get(dossier.status, dossier.status),
         "status_key": dossier.status,
         "received_at": dossier.received_at,  # what the receipt says, for good
-        # After a supplement the legal clock restarts (Art. 19(4)): shown beside, never instead.
-        "clock_restarted_at": dossier.clock_started_at
-        if dossier.clock_started_at and dossier.clock_started_at != dossier.received_at else None,
+        "clock_restarted_at": clock_restarted_at(dossier),
         "due_at": dossier.due_at,
         "rescheduled": dossier.rescheduled,
         "history": [(step.at, HISTORY_LABELS[step.type]) for step in steps],
     }
+
+
+def clock_restarted_at(dossier: Dossier):
+    """When the legal clock restarted after a supplement (Art. 19(4)), or None: shown beside the
+    received time, never instead of it — that one is on the paper receipt for good."""
+    if dossier.clock_started_at and dossier.received_at and dossier.clock_started_at != dossier.received_at:
+        return dossier.clock_started_at
+    return None
 
 
 def staff_history(dossier: Dossier) -> list[tuple]:
