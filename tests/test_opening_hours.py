@@ -1,7 +1,7 @@
 """Opening hours at the kiosk: tickets only while the office works, and a clear notice otherwise."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -158,9 +158,20 @@ def test_on_a_holiday_the_kiosk_names_it_and_in_english_too(kiosk, monkeypatch):
     assert "Working hours: Morning 07:30–11:30, Afternoon 13:30–17:00, Monday to Friday." in page
 
 
+def working_monday_ahead() -> date:
+    """A working Monday after today: a test that writes may only move the clock forward (the clock
+    guard refuses work on a clock that went back), whenever the suite runs."""
+    today = clock.business_date()
+    day = today + timedelta(days=14 - today.weekday())
+    while not WorkCalendar().is_working_day(day):
+        day += timedelta(days=7)
+    return day
+
+
 def test_within_the_hours_the_ticket_is_issued(kiosk, monkeypatch):
     app, client = kiosk
-    travel(monkeypatch, at(MONDAY, 9, 0))
+    ahead = working_monday_ahead()
+    travel(monkeypatch, at(ahead, 9, 0))
     home = client.get("/kiosk").get_data(as_text=True)
     assert 'data-queue="A"' in home and 'id="kiosk-hours"' in home
     assert 'id="ticket-number"' in take(client, app).get_data(as_text=True)
@@ -172,19 +183,20 @@ def test_the_admins_hours_and_days_off_take_effect_at_once(kiosk, monkeypatch):
     from motcua.transactions import write_transaction
 
     app, client = kiosk
-    travel(monkeypatch, at(MONDAY, 9, 0))
+    ahead = working_monday_ahead()
+    travel(monkeypatch, at(ahead, 9, 0))
     assert 'data-queue="A"' in client.get("/kiosk").get_data(as_text=True)  # the schedule is now kept
     with app.app_context(), write_transaction():
         set_hours(db.session.scalars(select(ReceptionPoint)).one(), None, {"weekday": [["09:30", "17:00"]]})
     page = client.get("/kiosk").get_data(as_text=True)
     assert "Chưa đến giờ phát số." in page and "09:30 hôm nay" in page
     with app.app_context(), write_transaction():
-        set_calendar_day(db.session.scalars(select(ReceptionPoint)).one(), None, MONDAY, False, "Bão")
+        set_calendar_day(db.session.scalars(select(ReceptionPoint)).one(), None, ahead, False, "Bão")
     assert "Hôm nay cơ quan nghỉ theo lịch đã thông báo." in client.get("/kiosk").get_data(as_text=True)
 
 
 def test_a_test_site_gives_tickets_at_any_hour_unless_it_enforces_them(client, app, monkeypatch):
-    travel(monkeypatch, at(MONDAY, 3, 49))
+    travel(monkeypatch, at(working_monday_ahead(), 3, 49))
     assert 'id="ticket-number"' in take(client, app).get_data(as_text=True)
 
 
