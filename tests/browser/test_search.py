@@ -11,9 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.live_server import LiveServer
-
-from .conftest import scripts_ready, shot
+from .conftest import scripts_ready, shot, start_server
 from .test_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -26,8 +24,7 @@ RECEIVE = "Hồ sơ đầy đủ — Tiếp nhận (Mẫu 01)"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A fresh site of its own: the dossiers it receives are the only ones the search can find."""
-    # a minute to start: on a loaded machine the import alone can take half of it
-    server = LiveServer(tmp_path_factory.mktemp("browser-search-site") / "instance").start(timeout=60)
+    server = start_server(tmp_path_factory.mktemp("browser-search-site") / "instance")
     yield server
     server.stop()
 
