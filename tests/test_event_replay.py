@@ -208,7 +208,10 @@ class SiteDay(RuleBasedStateMachine):
             items = list(db.session.scalars(select(Feedback).order_by(Feedback.code)))
             if not items:
                 raise DomainError("no feedback yet")
-            item = items[pick % len(items)]
+            # Mostly an open one, so a run assigns and answers; now and then a closed one, refused.
+            choices = [item for item in items if item.status in feedback.OPEN] if pick % 5 else []
+            choices = choices or items
+            item = choices[pick % len(choices)]
             if step == "assign":
                 feedback.assign_feedback(self.site, item, self.officers[1], self.officers[2])
             elif step == "answer":
