@@ -9,11 +9,15 @@ MOTCUA_CLOCK_OFFSET_SECONDS) reads a chosen Vietnamese moment, so the tests pass
 import json
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from domain.clock import business_date
+from domain.opening_hours import WEEKDAYS
+from domain.workdays import WorkCalendar
+from motcua.messages_en import EN
 from tests.support.live_server import staff_session
 
 from .conftest import query_db, scripts_ready, shot, start_server
@@ -21,8 +25,28 @@ from .test_journey import log_in, take_ticket
 
 pytestmark = pytest.mark.browser
 
-MONDAY_1110 = datetime(2026, 12, 7, 11, 10)  # a Monday: the default hours stop tickets at 11:00
-NEW_YEAR_0900 = datetime(2027, 1, 1, 9, 0)  # a Friday, and a public holiday
+
+
+def working_monday_ahead() -> date:
+    """A working Monday after today. The test servers' clocks read days ahead, never behind: a
+    session cookie dated in the past would be dropped by the browser."""
+    today = business_date()
+    day = today + timedelta(days=14 - today.weekday())
+    while not WorkCalendar().is_working_day(day):
+        day += timedelta(days=7)
+    return day
+
+
+def first_working_day_after(day: date) -> date:
+    day += timedelta(days=1)
+    while not WorkCalendar().is_working_day(day) or day.weekday() >= 5:  # a make-up Saturday aside
+        day += timedelta(days=1)
+    return day
+
+
+MONDAY_1110 = datetime.combine(working_monday_ahead(), time(11, 10))  # tickets stop at 11:00 by default
+NEW_YEAR_0900 = datetime(business_date().year + 1, 1, 1, 9, 0)  # a public holiday
+AFTER_NEW_YEAR = first_working_day_after(NEW_YEAR_0900.date())
 HOURS = ("Giờ làm việc: Sáng 07:30–11:30, Chiều 13:30–17:00, thứ Hai đến thứ Sáu. "
          "Ngừng phát số trước giờ nghỉ 30 phút.")
 MIN_TARGET = 48
@@ -65,7 +89,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def monday(tmp_path_factory):
-    """A site whose clock reads Monday 07/12/2026 11:10, hours enforced."""
+    """A site whose clock reads a working Monday ahead, 11:10, hours enforced."""
     server = start_server(tmp_path_factory.mktemp("browser-kiosk-monday") / "instance", clock_at(MONDAY_1110))
     yield server
     server.stop()
@@ -73,7 +97,7 @@ def monday(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def new_year(tmp_path_factory):
-    """A site whose clock reads New Year's Day 2027, 09:00, hours enforced."""
+    """A site whose clock reads next New Year's Day, 09:00, hours enforced."""
     server = start_server(tmp_path_factory.mktemp("browser-kiosk-holiday") / "instance",
                           clock_at(NEW_YEAR_0900))
     yield server
@@ -148,10 +172,11 @@ def test_on_a_public_holiday_the_kiosk_names_it_and_the_next_working_day(new_yea
     kiosk = pages.open(new_year.url + "/kiosk?k=K1")
     expect(kiosk.locator("#closed-reason")).to_contain_text("Hôm nay là ngày nghỉ lễ")
     expect(kiosk.locator("#closed-reopens")).to_have_text(
-        "Kiosk phát số trở lại lúc 07:30, thứ Hai 04/01/2027.")
+        f"Kiosk phát số trở lại lúc 07:30, {WEEKDAYS[AFTER_NEW_YEAR.weekday()]} {AFTER_NEW_YEAR:%d/%m/%Y}.")
     kiosk.locator(".kiosk-header .lang a").click()
     expect(kiosk.locator("#closed-reopens")).to_have_text(
-        "The kiosk issues numbers again at 07:30, Monday 04/01/2027.")
+        f"The kiosk issues numbers again at 07:30, {EN[WEEKDAYS[AFTER_NEW_YEAR.weekday()]]} "
+        f"{AFTER_NEW_YEAR:%d/%m/%Y}.")
     assert tickets(new_year) == 0
 
 
