@@ -44,4 +44,6 @@ EN_DAY_INTAKE = {
     "Đã khôi phục bản nháp chưa gửi, lưu lúc": "Restored the unsent draft saved at",
     "Hãy kiểm tra lại trước khi gửi.": "Please check it before sending.",
     "Bỏ bản nháp": "Discard the draft",
+    "Biểu mẫu đang nhập dở (nếu có) sẽ được khôi phục trên máy này sau khi đăng nhập.":
+        "A form you were filling in (if any) will be restored on this computer after you log in.",
 }
