@@ -19,7 +19,7 @@ from .provision import add_site
 
 SITES = [
     ("000.00.12.H56", "Trung tâm Phục vụ hành chính công xã Tân Cương", "commune_centre",
-     "Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên", "tancuong"),
+     "Xóm Nam Đồng, xã Tân Cương, tỉnh Thái Nguyên", "tancuong"),
     ("000.00.13.H56", "Trung tâm Phục vụ hành chính công xã Quyết Thắng", "commune_centre",
      "Tổ 3, xã Quyết Thắng, tỉnh Thái Nguyên", "quyetthang"),
     ("000.00.31.H56", "Bưu điện văn hóa xã Phúc Xuân", "post_office",
