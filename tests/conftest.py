@@ -4,11 +4,12 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from motcua import create_app
 from motcua.demo import seed_demo
@@ -45,10 +46,13 @@ def seeded_database(tmp_path_factory) -> Path:
         upgrade()
         with write_transaction():
             seed_demo()
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()
     release_writer_lock_file()
+    # Fold the WAL into the file on a connection of its own (the copies are of the file alone): on the
+    # app's pooled connection a statement still open could refuse it ("database table is locked").
+    with closing(sqlite3.connect(instance / "motcua.sqlite3")) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return instance / "motcua.sqlite3"
 
 
