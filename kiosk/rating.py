@@ -29,7 +29,7 @@ from motcua.extensions import db, limiter
 from motcua.i18n import gettext_noop
 from motcua.web import passive, render
 
-from .tracking import LOOKUPS, _kiosk_limit
+from .tracking import LOOKUPS, _kiosk_limit, _lookup_key
 
 bp = Blueprint("rating", __name__, url_prefix="/danh-gia")
 SALT = "motcua.rating"
@@ -180,7 +180,8 @@ def _finale(state: str, number: int | None, **context) -> dict:
 
 
 @bp.get("", strict_slashes=False)
-@limiter.shared_limit(_kiosk_limit, scope=LOOKUPS, exempt_when=lambda: not request.args.get("so"))
+@limiter.shared_limit(_kiosk_limit, scope=LOOKUPS, key_func=_lookup_key,
+                      exempt_when=lambda: not request.args.get("so"))
 def kiosk():
     """The kiosk's "Đánh giá dịch vụ": type the number on today's ticket, then rate."""
     site = current_site()
