@@ -84,7 +84,7 @@ EN = {
     "Chuyển": "Transfer",
     "Hàng đợi": "Queue",
     "Lấy số lúc {t}": "Issued at {t}",
-    "đã gọi {n} lần": "called {n} times",
+    "đã gọi {n} lần": "calls: {n}",
     "Quầy chưa phục vụ số nào. Bấm “Gọi số tiếp theo”.": "No one is being served. Press “Call next”.",
     "Đang tạm giữ": "On hold",
     "Tiếp tục phục vụ": "Resume",
