@@ -53,7 +53,7 @@ def seed_demo() -> bool:
         name="Trung tâm Phục vụ hành chính công xã Tân Cương",
         parent_agency="Ủy ban nhân dân xã Tân Cương",
         kind="commune_centre",
-        address="Xóm Nam Đồng, xã Tân Cương, tỉnh Thái Nguyên",  # not a demo applicant's: tests look for those
+        address="Xóm Nam Đồng, xã Tân Cương, tỉnh Thái Nguyên",  # no demo applicant lives here
         phone="0208 3855 123",
     )
     db.session.add(site)
