@@ -186,7 +186,7 @@ def test_dossier_from_ticket_to_returned_result(site, pages):
     expect(phone.locator("#dossier-status")).to_have_text("Đã tiếp nhận")
     expect(phone.locator("#applicant")).to_have_text(MASKED)
     html = phone.content()
-    for secret in ("Nhung", ID_NUMBER, PHONE, "012345678", "Tân Cương, tỉnh"):
+    for secret in ("Nhung", ID_NUMBER, PHONE, "012345678", "Hồng Thái"):  # the office is in the same commune
         assert secret not in html, f"the public page shows {secret!r}"
     shot(phone, "tracking.png")
     width = phone.evaluate("document.documentElement.scrollWidth")
