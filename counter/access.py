@@ -84,7 +84,7 @@ def end_session() -> None:
         row.revoked_at = utcnow()
 
 
-def _touch_session() -> None:
+def touch_session() -> None:
     # Only on writes, inside the view's own transaction: reads never write.
     staff_session = getattr(current_user, "staff_session", None)
     now = utcnow()
@@ -167,7 +167,7 @@ def roles_required(*roles: str):
             if current_user.role not in roles:
                 abort(403)
             if writer_held():  # a write request's own transaction (views with own_writes skip it)
-                _touch_session()
+                touch_session()
             return view(*args, **kwargs)
 
         wrapper.roles = frozenset(roles)  # read by the route × role tests

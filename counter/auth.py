@@ -127,13 +127,13 @@ def login_wait(username: str, ip: str) -> int:
     return max(0, int(max(waits) + 0.999))
 
 
-def _wait_message(seconds: int) -> str:
+def wait_message(seconds: int) -> str:
     if seconds < 120:
         return gettext("Đăng nhập sai nhiều lần. Vui lòng thử lại sau {s} giây.", s=seconds)
     return gettext("Đăng nhập sai nhiều lần. Vui lòng thử lại sau {m} phút.", m=(seconds + 59) // 60)
 
 
-def _authenticate(username: str, password: str) -> tuple[StaffUser | None, str | None]:
+def authenticate(username: str, password: str) -> tuple[StaffUser | None, str | None]:
     """The account, or None and the error to show; the password is checked even when unknown."""
     user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
     known = user is not None and user.active
@@ -175,9 +175,9 @@ def login():
         ip = (request.remote_addr or "?")[:45]
         wait = login_wait(username, ip)
         if wait:
-            error, status = _wait_message(wait), 429
+            error, status = wait_message(wait), 429
         else:
-            user, error = _authenticate(username, request.form.get("password", ""))  # slow: no lock
+            user, error = authenticate(username, request.form.get("password", ""))  # slow: no lock
             with write_transaction():
                 db.session.add(LoginAttempt(username=username, ip=ip, success=user is not None))
                 if user is not None:

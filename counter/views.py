@@ -34,8 +34,8 @@ from motcua.web import passive, render, wants_fragment
 from motcua.worker import wake_print_lines
 from sync import site as sync_site
 
-from .access import _touch_session, enforce_session, roles_required
-from .auth import _authenticate, _wait_message, login_wait
+from .access import enforce_session, roles_required, touch_session
+from .auth import authenticate, login_wait, wait_message
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 bp.before_request(enforce_session)
@@ -190,7 +190,7 @@ def select_counter():
             return _choose(site, confirm=counter, typed=typed, errors=errors)
         reason = typed["reason"]
     with write_transaction():
-        _touch_session()  # what roles_required does for a view holding the queue throughout
+        touch_session()  # what roles_required does for a view holding the queue throughout
         open_counter(counter, officer, confirmed_by=confirmed_by, reason=reason)
     session["counter_id"] = str(counter.id)
     session.pop("displaced", None)
@@ -213,8 +213,8 @@ def _confirm_takeover(officer, typed: dict) -> tuple[StaffUser | None, dict]:
     ip = (request.remote_addr or "?")[:45]
     wait = login_wait(typed["supervisor"], ip)
     if wait:
-        return None, {"supervisor_password": _wait_message(wait)}
-    user, error = _authenticate(typed["supervisor"], request.form.get("supervisor_password", ""))
+        return None, {"supervisor_password": wait_message(wait)}
+    user, error = authenticate(typed["supervisor"], request.form.get("supervisor_password", ""))
     with write_transaction():
         db.session.add(LoginAttempt(username=typed["supervisor"], ip=ip, success=user is not None))
     if error:
